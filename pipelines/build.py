@@ -1,0 +1,305 @@
+"""Wiring: exports -> staged rows -> netting -> areas -> store tables -> profiles.
+
+``run_build`` is what ``beatprofile build`` and ``beatprofile ingest`` call.
+Steps are the pure functions of the other modules; this module only orders
+them and hands frames to the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import LONLAT
+from pipelines import schema as s
+from pipelines import store
+from pipelines.areas import assign_areas
+from pipelines.catalog import load_finest_layer, load_population
+from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
+from pipelines.profiles import build_profiles
+from pipelines.readers import read_export
+from pipelines.reversals import NETTED_ROLE, net_reversals
+from pipelines.settings import Settings, SourceConfig
+from pipelines.source_profile import SourceProfile, load_source_profile
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Callback ``(step description, done, total)`` for progress bars."""
+
+QUARANTINE_COLUMNS = [
+    s.SOURCE, s.FILE, s.LINE, s.INCIDENT_ID, "reason", "message", s.RAW, s.LON, s.LAT,
+]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Figures of one build; ``read == kept + quarantined`` always holds."""
+
+    store: Path
+    read: int
+    kept: int
+    quarantined: int
+    quarantined_by_reason: dict[str, int]
+    net_crimes: int
+    netted_rows: int
+    label_agreement: dict[str, dict]
+    files_added: int
+    files_skipped: int
+    as_of: str | None = None
+    per_file: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "store": str(self.store),
+            "read": self.read,
+            "kept": self.kept,
+            "quarantined": self.quarantined,
+            "quarantined_by_reason": self.quarantined_by_reason,
+            "net_crimes": self.net_crimes,
+            "kept_breakdown": {
+                "counted_incidents": self.net_crimes,
+                "netted_reversal_rows_and_originals": self.netted_rows,
+            },
+            "label_agreement": self.label_agreement,
+            "files_added": self.files_added,
+            "files_skipped_already_loaded": self.files_skipped,
+            "as_of": self.as_of,
+        }
+
+
+def run_build(
+    settings: Settings,
+    extra_files: Sequence[tuple[SourceConfig, Path]] = (),
+    incremental: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build (or update) the store described by ``settings``.
+
+    Parameters
+    ----------
+    settings : Settings
+        Department configuration.
+    extra_files : sequence of (SourceConfig, Path)
+        Files to add besides the configured ones (``beatprofile ingest``).
+    incremental : bool
+        Start from the existing store (only new files are read) instead of
+        rebuilding from the configured exports.
+    progress : callable, optional
+        Progress callback for the CLI.
+
+    Returns
+    -------
+    BuildReport
+    """
+    progress = progress or (lambda *_: None)
+    work = [] if incremental else [
+        (source, path) for source in settings.sources for path in source.files
+    ]
+    work += list(extra_files)
+    finest = load_finest_layer(settings)
+    with store.building(settings.store_path, start_from_existing=incremental) as con:
+        added, skipped = _stage_files(con, work, settings, progress)
+        report = _derive(con, settings, finest, progress)
+    return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
+
+
+def _stage_files(
+    con: duckdb.DuckDBPyConnection,
+    work: list[tuple[SourceConfig, Path]],
+    settings: Settings,
+    progress: Progress,
+) -> tuple[int, int]:
+    """Read and normalize each export not yet in the store (same file = no-op)."""
+    con.execute(s.staged_ddl(settings.level_names))
+    seen = store.known_file_hashes(con)
+    profiles: dict[Path, SourceProfile] = {}
+    added = skipped = 0
+    for done, (source, path) in enumerate(work, start=1):
+        progress("Reading exports", done - 1, len(work))
+        profile = profiles.setdefault(source.profile, load_source_profile(source.profile))
+        table = read_export(path)
+        if (profile.name, table.sha256) in seen:
+            log.info("%s already loaded (same content); skipped", path.name)
+            skipped += 1
+            continue
+        staged = normalize_export(table, profile, settings.analysis_crs)
+        staged = _with_label_columns(staged, settings)
+        store.append_rows(con, "staged", staged)
+        store.append_rows(con, "files", pd.DataFrame([{
+            "source": profile.name, "file": table.file_name, "sha256": table.sha256,
+            "rows": len(staged), "encoding": table.encoding,
+            "ingested_at": datetime.now(),
+        }]))
+        seen.add((profile.name, table.sha256))
+        added += 1
+    progress("Reading exports", len(work), len(work))
+    return added, skipped
+
+
+def _with_label_columns(staged: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Every configured level gets a label column (None when the source has none)."""
+    missing = {
+        s.label_column(level): None
+        for level in settings.level_names
+        if s.label_column(level) not in staged
+    }
+    return staged.assign(**missing) if missing else staged
+
+
+def _derive(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    finest: gpd.GeoDataFrame,
+    progress: Progress,
+) -> dict:
+    """Recompute every derived table from all staged rows."""
+    progress("Netting reversals", 0, 4)
+    staged = con.execute("SELECT * FROM staged").df()
+    unparseable = staged[ISSUE] == "unparseable_row"
+    netting = net_reversals(staged[~unparseable])
+    counted = netting.counted
+    has_issue = counted[ISSUE].notna()
+    progress("Assigning areas", 1, 4)
+    areas = assign_areas(
+        counted[~has_issue], finest, settings.levels, settings.tolerance_m
+    )
+    quarantine = pd.concat(
+        [
+            _quarantine(staged[unparseable]),
+            _quarantine(netting.unmatched, "reversal_without_original",
+                        "reversal (count -1) with no earlier record of the same "
+                        "incident and offense code in the loaded data"),
+            _quarantine(counted[has_issue]),
+            _quarantine(areas.outside, "outside_jurisdiction",
+                        f"location is more than {settings.tolerance_m} m outside "
+                        "every area of the finest level"),
+            _quarantine(areas.no_location, "no_location",
+                        "no usable coordinates and no area label"),
+        ],
+        ignore_index=True,
+    )
+    progress("Writing store", 2, 4)
+    incidents = areas.assigned.drop(columns=[s.RAW, ISSUE, ISSUE_MESSAGE])
+    store.replace_table(con, "incidents", incidents, order_by=s.OCCURRED_AT)
+    store.replace_table(
+        con, "netted", netting.netted.drop(columns=[ISSUE, ISSUE_MESSAGE])
+    )
+    store.replace_table(con, "quarantine", quarantine)
+    area_table = _area_table(areas.layers, settings)
+    store.replace_table(con, "areas", area_table)
+    progress("Building profiles", 3, 4)
+    as_of = _refresh_aggregates(con, settings, area_table)
+    agreement = {lv: a.as_dict() for lv, a in areas.agreement.items()}
+    store.replace_table(
+        con, "label_agreement",
+        pd.DataFrame([{"level": lv, **a} for lv, a in agreement.items()]),
+    )
+    by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
+    read = len(staged)
+    kept = len(incidents) + len(netting.netted)
+    store.write_meta(con, {
+        "department": settings.department,
+        "analysis_crs": settings.analysis_crs,
+        "levels": list(settings.level_names),
+        "approximate_levels": [lv.name for lv in settings.levels if lv.approximate_map],
+        "built_at": datetime.now().isoformat(timespec="seconds"),
+        "as_of": as_of,
+        "config_path": str(settings.config_path),
+        "min_count_public": settings.min_count_public,
+        "tiles": settings.tiles or "",
+        "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
+    })
+    progress("Building profiles", 4, 4)
+    if read != kept + len(quarantine):
+        raise AssertionError(
+            f"conservation broken: read {read} != kept {kept} + quarantined "
+            f"{len(quarantine)}"
+        )
+    return {
+        "store": settings.store_path, "read": read, "kept": kept,
+        "quarantined": len(quarantine),
+        "quarantined_by_reason": {k: int(v) for k, v in by_reason.items()},
+        "net_crimes": len(incidents), "netted_rows": len(netting.netted),
+        "label_agreement": agreement, "as_of": as_of,
+    }
+
+
+def _quarantine(
+    rows: pd.DataFrame, reason: str | None = None, message: str | None = None
+) -> pd.DataFrame:
+    out = rows.assign(
+        reason=reason if reason else rows[ISSUE],
+        message=message if message else rows[ISSUE_MESSAGE],
+    )
+    return out[QUARANTINE_COLUMNS].reset_index(drop=True)
+
+
+def _area_table(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> pd.DataFrame:
+    """One row per area and level: name, residents, km2, lon/lat geometry."""
+    frames = []
+    for level in settings.levels:
+        layer = layers[level.name]
+        population = load_population(level)
+        if population.empty and level is not settings.levels[0]:
+            population = _sum_children(layers, settings, level.name)
+        frames.append(pd.DataFrame({
+            "level": level.name,
+            "area_id": layer["area_id"].astype(str).values,
+            "name": layer["name"].astype(str).values,
+            "population": layer["area_id"].map(population).astype("float64").values,
+            "area_km2": (layer.geometry.area / 1e6).values,
+            "approximate": level.approximate_map,
+            "geometry_wkb": layer.to_crs(LONLAT).geometry.to_wkb().values,
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _sum_children(
+    layers: dict[str, gpd.GeoDataFrame], settings: Settings, level: str
+) -> pd.Series:
+    """Residents of a coarse area = sum over the finest areas whose centroid is in it."""
+    finest = settings.levels[0]
+    pop = load_population(finest)
+    if pop.empty:
+        return pop
+    fine = layers[finest.name]
+    points = gpd.GeoDataFrame(
+        {"pop": fine["area_id"].map(pop).values},
+        geometry=fine.geometry.representative_point(), crs=fine.crs,
+    )
+    joined = gpd.sjoin(points, layers[level][["area_id", "geometry"]], predicate="within")
+    return joined.groupby("area_id")["pop"].sum()
+
+
+def _refresh_aggregates(
+    con: duckdb.DuckDBPyConnection, settings: Settings, area_table: pd.DataFrame
+) -> str | None:
+    """Daily counts per level/area/category, then the profiles table."""
+    selects = [
+        f"SELECT '{level}' AS level, {s.area_column(level)} AS area_id, category, "
+        f"CAST(occurred_at AS DATE) AS day, count(*) AS n FROM incidents "
+        f"GROUP BY ALL"
+        for level in settings.level_names
+    ]
+    con.execute(
+        "CREATE OR REPLACE TABLE daily_counts AS "
+        + " UNION ALL ".join(selects)
+        + " ORDER BY level, day"
+    )
+    as_of = con.execute("SELECT max(day) FROM daily_counts").fetchone()[0]
+    if as_of is None:
+        store.replace_table(con, "profiles", pd.DataFrame({"level": []}))
+        return None
+    daily = con.execute("SELECT * FROM daily_counts").df()
+    daily["day"] = pd.to_datetime(daily["day"])
+    profiles = build_profiles(daily, area_table, pd.Timestamp(as_of))
+    store.replace_table(con, "profiles", profiles)
+    return str(as_of)

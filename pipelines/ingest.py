@@ -1,0 +1,226 @@
+"""Normalize one export into canonical staged rows (pure: frames in, frames out).
+
+Every input row comes out as one staged row. Rows that cannot become a record
+carry an ``issue`` (a quarantine reason) and a message; netting and area
+assignment (later steps) decide the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.crs import LONLAT, transform_xy
+from pipelines import schema as s
+from pipelines.categories import categorize_offenses
+from pipelines.errors import InputFileError
+from pipelines.readers import LINE_COLUMN, ExportTable, normalize_header
+from pipelines.source_profile import SourceProfile
+
+ISSUE = "issue"
+ISSUE_MESSAGE = "issue_message"
+
+
+def normalize_export(
+    table: ExportTable, profile: SourceProfile, analysis_crs: str
+) -> pd.DataFrame:
+    """Turn an export's text cells into canonical staged rows.
+
+    Parameters
+    ----------
+    table : ExportTable
+        Output of :func:`pipelines.readers.read_export`.
+    profile : SourceProfile
+        How the export's columns map to the canonical record.
+    analysis_crs : str
+        Projected CRS (metres) for ``x``/``y``.
+
+    Returns
+    -------
+    DataFrame
+        One row per input row, canonical columns plus ``file``, ``line``,
+        ``raw``, ``issue`` and ``issue_message``; label columns per level.
+
+    Raises
+    ------
+    InputFileError
+        If a column the profile needs is not in the file.
+    """
+    raw = table.rows
+    cols = _resolve_columns(raw, profile, table.file_name)
+    text = {field: _text(raw, names) for field, names in cols.items()}
+    out = pd.DataFrame(
+        {
+            s.SOURCE: profile.name,
+            s.KIND: profile.kind,
+            s.FILE: table.file_name,
+            s.LINE: raw[LINE_COLUMN].astype("int64").to_numpy(),
+            s.INCIDENT_ID: text[s.INCIDENT_ID],
+            s.OFFENSE_CODE: text.get(s.OFFENSE_CODE, _blank(raw)),
+            s.OFFENSE_DESC: text.get(s.OFFENSE_DESC, _blank(raw)).str.replace(
+                r"\s+", " ", regex=True
+            ),
+            s.BLOCK_ADDRESS: text.get(s.BLOCK_ADDRESS, _blank(raw)),
+        }
+    )
+    out[s.OCCURRED_AT] = _parse_dates(text[s.OCCURRED_AT], profile, s.OCCURRED_AT)
+    if s.REPORTED_AT in text:
+        out[s.REPORTED_AT] = _parse_dates(text[s.REPORTED_AT], profile, s.REPORTED_AT)
+    else:
+        out[s.REPORTED_AT] = pd.NaT
+    out[s.COUNT] = _parse_count(text.get(s.COUNT))
+    out[s.CATEGORY], out[s.SENSITIVE] = categorize_offenses(
+        out[s.OFFENSE_CODE], out[s.OFFENSE_DESC], profile
+    )
+    _add_location(out, text, profile, analysis_crs)
+    for level, spec in profile.labels.items():
+        values = _text(raw, (_match_header(raw, spec.column, table.file_name),))
+        out[s.label_column(level)] = values.where(
+            ~values.isin(("", *spec.missing)), None
+        )
+    for column in s.CALL_COLUMNS:
+        out[column] = None
+    out[s.RAW] = _raw_text(raw)
+    _flag_issues(out, text, profile)
+    return out
+
+
+def _resolve_columns(
+    raw: pd.DataFrame, profile: SourceProfile, file_name: str
+) -> dict[str, tuple[str, ...]]:
+    return {
+        field: tuple(_match_header(raw, name, file_name) for name in names)
+        for field, names in profile.columns.items()
+    }
+
+
+def _match_header(raw: pd.DataFrame, wanted: str, file_name: str) -> str:
+    key = normalize_header(wanted)
+    for column in raw.columns:
+        if column != LINE_COLUMN and normalize_header(column) == key:
+            return column
+    found = [c for c in raw.columns if c != LINE_COLUMN]
+    raise InputFileError(
+        f"{file_name}: column '{wanted}' not found (headers are matched ignoring "
+        f"case, spaces, hyphens and underscores); the file has {found}. Fix the "
+        "source profile's [columns] or [labels] to name the file's column"
+    )
+
+
+def _text(raw: pd.DataFrame, names: tuple[str, ...]) -> pd.Series:
+    parts = [raw[name].astype(str).str.strip() for name in names]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.str.cat(part, sep=" ").str.strip()
+    return joined
+
+
+def _blank(raw: pd.DataFrame) -> pd.Series:
+    return pd.Series([""] * len(raw), index=raw.index, dtype=object)
+
+
+def _parse_dates(values: pd.Series, profile: SourceProfile, field: str) -> pd.Series:
+    formats = profile.date_formats.get(field, ())
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    for fmt in formats:
+        todo = parsed.isna() & (values != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    if not formats:
+        todo = values != ""
+        parsed[todo] = pd.to_datetime(values[todo], errors="coerce", format="mixed")
+    return parsed
+
+
+def _parse_count(values: pd.Series | None) -> pd.Series:
+    if values is None:
+        return pd.Series(1, dtype="Int64")
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def _add_location(
+    out: pd.DataFrame, text: dict, profile: SourceProfile, analysis_crs: str
+) -> None:
+    if s.X in text and s.Y in text:
+        xs = pd.to_numeric(text[s.X], errors="coerce").to_numpy("float64")
+        ys = pd.to_numeric(text[s.Y], errors="coerce").to_numpy("float64")
+        src = profile.crs or LONLAT
+    elif s.LON in text and s.LAT in text:
+        xs = pd.to_numeric(text[s.LON], errors="coerce").to_numpy("float64")
+        ys = pd.to_numeric(text[s.LAT], errors="coerce").to_numpy("float64")
+        src = LONLAT
+    else:
+        xs = ys = np.full(len(out), np.nan)
+        src = LONLAT
+    usable = np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) < 1e9) & (np.abs(ys) < 1e9)
+    if profile.missing_xy is not None:
+        mx, my = profile.missing_xy
+        usable &= ~((xs == mx) & (ys == my))
+    xs = np.where(usable, xs, np.nan)
+    ys = np.where(usable, ys, np.nan)
+    out[s.X], out[s.Y] = transform_xy(xs, ys, src, analysis_crs)
+    out[s.LON], out[s.LAT] = transform_xy(xs, ys, src, LONLAT)
+    out[s.LOCATED] = np.isfinite(out[s.X].to_numpy()) & np.isfinite(out[s.Y].to_numpy())
+
+
+def _raw_text(raw: pd.DataFrame) -> pd.Series:
+    columns = [c for c in raw.columns if c != LINE_COLUMN]
+    joined = raw[columns[0]].astype(str)
+    for column in columns[1:]:
+        joined = joined.str.cat(raw[column].astype(str), sep=",")
+    return joined
+
+
+def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
+    """Set ``issue``/``issue_message``; the first problem found wins."""
+    issue = pd.Series(None, index=out.index, dtype=object)
+    message = pd.Series(None, index=out.index, dtype=object)
+
+    def flag(mask: pd.Series, reason: str, make_message) -> None:
+        mask = mask & issue.isna()
+        if mask.any():
+            issue[mask] = reason
+            message[mask] = make_message(mask)
+
+    flag(
+        out[s.INCIDENT_ID] == "",
+        "unparseable_row",
+        lambda m: "no incident id; expected a value in the id column",
+    )
+    flag(
+        out[s.COUNT].isna() | ~out[s.COUNT].isin([1, -1]).fillna(False),
+        "unparseable_row",
+        lambda m: "count was '" + text.get(s.COUNT, _blank(out))[m] + "'; expected 1 or -1",
+    )
+    occurred = text[s.OCCURRED_AT]
+    formats = " or ".join(profile.date_formats.get(s.OCCURRED_AT, ("a date",)))
+    flag(
+        out[s.OCCURRED_AT].isna(),
+        "bad_date",
+        lambda m: "date '" + occurred[m] + f"' could not be read; expected {formats}",
+    )
+    earliest = pd.Timestamp(profile.earliest)
+    flag(
+        out[s.OCCURRED_AT] < earliest,
+        "bad_date",
+        lambda m: "date '" + occurred[m] + f"' is before {profile.earliest}, "
+        "a placeholder for an unknown date",
+    )
+    latest = (out[s.REPORTED_AT] + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1)).fillna(
+        pd.Timestamp.now()
+    )
+    flag(
+        out[s.OCCURRED_AT] > latest,
+        "future_date",
+        lambda m: "date '" + occurred[m] + "' is after the record was reported",
+    )
+    flag(
+        out[s.CATEGORY].isna() & (out[s.COUNT] == 1).fillna(False),
+        "unmapped_code",
+        lambda m: "offense code '" + out[s.OFFENSE_CODE][m] + "' ('"
+        + out[s.OFFENSE_DESC][m] + "') matches no rule in the profile's "
+        "[categories]; add it there",
+    )
+    out[ISSUE] = issue
+    out[ISSUE_MESSAGE] = message

@@ -1,0 +1,180 @@
+"""Department configuration: sources, area levels, store location, thresholds.
+
+One TOML file (``data/sample/beatprofile.toml`` is the bundled example) with
+environment overrides ``BEATPROFILE_STORE`` and ``BEATPROFILE_TILES``. Relative
+paths are resolved against the config file's folder.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One source profile and the export files it reads."""
+
+    profile: Path
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class PopulationConfig:
+    """Table of residents per area (for rates per 1,000)."""
+
+    file: Path
+    id_field: str
+    value_field: str
+
+
+@dataclass(frozen=True)
+class LevelConfig:
+    """One level of the area hierarchy (finest first).
+
+    Exactly one of: ``polygons`` (its own layer), ``parent_field`` (dissolve the
+    finer level's polygons by a parent code column), ``from_label`` (the
+    incidents' own label; mapped by dissolving ``map_from`` by majority label).
+    """
+
+    name: str
+    polygons: Path | None = None
+    id_field: str | None = None
+    name_field: str | None = None
+    parent_field: str | None = None
+    from_label: bool = False
+    population: PopulationConfig | None = None
+
+    @property
+    def approximate_map(self) -> bool:
+        """Label-only levels are drawn from a majority dissolve: approximate."""
+        return self.from_label
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs, loaded once and passed to each step."""
+
+    department: str
+    analysis_crs: str
+    sources: tuple[SourceConfig, ...]
+    levels: tuple[LevelConfig, ...]
+    store_path: Path
+    tolerance_m: float = 1.0
+    min_count_public: int = 3
+    tiles: str | None = None
+    config_path: Path | None = None
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Load a department configuration file.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, malformed, names missing files, or defines the
+        levels inconsistently.
+
+    Example
+    -------
+    >>> load_settings("data/sample/beatprofile.toml").level_names
+    ('neighborhood', 'district')
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"config file {path} does not exist; pass --config with the path of "
+            "your department's beatprofile.toml (see README, 'Load your own "
+            "department's data')"
+        )
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    base = path.parent
+    department = doc.get("department", {})
+    store = doc.get("store", {})
+    store_path = os.environ.get("BEATPROFILE_STORE") or store.get("path")
+    if not store_path:
+        raise ConfigError(f"{path}: [store] needs `path` (where the store file goes)")
+    return Settings(
+        department=department.get("name", "department"),
+        analysis_crs=_require(department, "analysis_crs", "[department]", path),
+        sources=tuple(_source(item, base, path) for item in doc.get("sources", [])),
+        levels=_levels(doc.get("levels", []), base, path),
+        store_path=_resolve(base, store_path),
+        tolerance_m=float(doc.get("assignment", {}).get("tolerance_m", 1.0)),
+        min_count_public=int(doc.get("public", {}).get("min_count", 3)),
+        tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
+        config_path=path,
+    )
+
+
+def _source(item: dict, base: Path, path: Path) -> SourceConfig:
+    profile = _resolve(base, _require(item, "profile", "[[sources]]", path))
+    patterns = item.get("files", [])
+    files: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(glob.glob(str(_resolve(base, pattern))))
+        if not matched:
+            raise ConfigError(
+                f"{path}: [[sources]] file pattern '{pattern}' matches no file "
+                f"(looked in {base}); fix the pattern or remove it"
+            )
+        files.extend(Path(m) for m in matched)
+    return SourceConfig(profile=profile, files=tuple(files))
+
+
+def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...]:
+    if not items:
+        raise ConfigError(f"{path}: define at least one [[levels]] (finest first)")
+    levels = []
+    for i, item in enumerate(items):
+        name = _require(item, "name", "[[levels]]", path)
+        kinds = [k for k in ("polygons", "parent_field", "from_label") if item.get(k)]
+        if len(kinds) != 1:
+            raise ConfigError(
+                f"{path}: level '{name}' needs exactly one of `polygons`, "
+                f"`parent_field`, `from_label` (found {kinds or 'none'})"
+            )
+        if i == 0 and "polygons" not in item:
+            raise ConfigError(f"{path}: the finest level '{name}' needs `polygons`")
+        pop = item.get("population")
+        levels.append(
+            LevelConfig(
+                name=name,
+                polygons=_resolve(base, item["polygons"]) if "polygons" in item else None,
+                id_field=item.get("id_field"),
+                name_field=item.get("name_field"),
+                parent_field=item.get("parent_field"),
+                from_label=bool(item.get("from_label", False)),
+                population=PopulationConfig(
+                    file=_resolve(base, pop["file"]),
+                    id_field=pop["id_field"],
+                    value_field=pop["value_field"],
+                )
+                if pop
+                else None,
+            )
+        )
+    return tuple(levels)
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(os.path.expanduser(value))
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _require(section: dict, key: str, where: str, path: Path) -> str:
+    if key not in section:
+        raise ConfigError(f"{path}: {where} needs `{key}`")
+    return str(section[key])

@@ -1,0 +1,212 @@
+"""Source profiles: how one department export maps onto the canonical record.
+
+A profile is a TOML file (see ``profiles/stlouis_slmpd.toml``). Loading it
+validates every section so that a typo is an error naming the file and key,
+not a silent gap later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines import schema
+from pipelines.errors import ConfigError
+
+_FIELDS = (
+    schema.INCIDENT_ID, schema.OFFENSE_CODE, schema.OFFENSE_DESC, schema.OCCURRED_AT,
+    schema.REPORTED_AT, schema.COUNT, schema.X, schema.Y, schema.LON, schema.LAT,
+    schema.BLOCK_ADDRESS, *schema.CALL_COLUMNS,
+)
+_REQUIRED = (schema.INCIDENT_ID, schema.OCCURRED_AT)
+
+
+@dataclass(frozen=True)
+class CodeRange:
+    """Inclusive range of zero-padded offense codes mapped to one category."""
+
+    start: str
+    end: str
+    category: str
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """Column with the department's own area code at one level."""
+
+    column: str
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    """Everything needed to read one kind of export into canonical rows."""
+
+    name: str
+    kind: str
+    path: Path
+    columns: dict[str, tuple[str, ...]]
+    date_formats: dict[str, tuple[str, ...]]
+    earliest: str
+    crs: str | None
+    missing_xy: tuple[float, float] | None
+    labels: dict[str, LabelSpec]
+    reversals: bool
+    code_width: int
+    code_categories: dict[str, str]
+    code_ranges: tuple[CodeRange, ...]
+    sensitive_patterns: tuple[str, ...]
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def load_source_profile(path: str | Path) -> SourceProfile:
+    """Read and validate a source profile TOML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The profile file.
+
+    Returns
+    -------
+    SourceProfile
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, is not TOML, or names an unknown field or category.
+
+    Example
+    -------
+    >>> load_source_profile("profiles/stlouis_slmpd.toml").name
+    'slmpd'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(
+            f"source profile {path} does not exist; give the path of a .toml "
+            "profile (draft one with `beatprofile profile init FILE`)"
+        )
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"source profile {path} is not valid TOML: {exc}") from exc
+    return _parse_profile(doc, path)
+
+
+def _parse_profile(doc: dict, path: Path) -> SourceProfile:
+    source = _section(doc, "source", path)
+    name = _require(source, "name", "source", path)
+    kind = source.get("kind", "report")
+    if kind not in ("report", "call"):
+        raise ConfigError(
+            f'{path}: [source] kind was "{kind}" but is expected to be "report" '
+            'or "call"'
+        )
+    columns = _parse_columns(_section(doc, "columns", path), path)
+    dates = doc.get("dates", {})
+    date_formats = {
+        key: tuple(_as_list(value))
+        for key, value in dates.items()
+        if key in _FIELDS
+    }
+    location = doc.get("location", {})
+    missing_xy = location.get("missing_xy")
+    categories = doc.get("categories", {})
+    return SourceProfile(
+        name=name,
+        kind=kind,
+        path=path,
+        columns=columns,
+        date_formats=date_formats,
+        earliest=str(dates.get("earliest", "1950-01-01")),
+        crs=location.get("crs"),
+        missing_xy=tuple(missing_xy) if missing_xy else None,
+        labels=_parse_labels(doc.get("labels", {}), path),
+        reversals=bool(doc.get("reversals", {}).get("enabled", False)),
+        code_width=int(categories.get("code_width", 0)),
+        code_categories={
+            str(code): _check_category(cat, path, f"[categories.codes] {code}")
+            for code, cat in categories.get("codes", {}).items()
+        },
+        code_ranges=tuple(_parse_ranges(categories.get("range", []), path)),
+        sensitive_patterns=tuple(
+            p.upper() for p in categories.get("sensitive_patterns", [])
+        ),
+        description=source.get("description", ""),
+    )
+
+
+def _parse_columns(section: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    unknown = sorted(set(section) - set(_FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{path}: [columns] has unknown field(s) {unknown}; expected some of "
+            f"{list(_FIELDS)}"
+        )
+    for required in _REQUIRED:
+        if required not in section:
+            raise ConfigError(
+                f"{path}: [columns] needs `{required}` (the export's column for it)"
+            )
+    return {key: tuple(_as_list(value)) for key, value in section.items()}
+
+
+def _parse_labels(section: dict, path: Path) -> dict[str, LabelSpec]:
+    labels = {}
+    for level, spec in section.items():
+        if isinstance(spec, str):
+            spec = {"column": spec}
+        if "column" not in spec:
+            raise ConfigError(f"{path}: [labels] {level} needs a `column`")
+        labels[level] = LabelSpec(
+            column=spec["column"],
+            missing=tuple(str(v) for v in spec.get("missing", ())),
+        )
+    return labels
+
+
+def _parse_ranges(items: list[dict], path: Path) -> list[CodeRange]:
+    ranges = []
+    for i, item in enumerate(items, start=1):
+        where = f"[[categories.range]] #{i}"
+        for key in ("from", "to", "category"):
+            if key not in item:
+                raise ConfigError(f"{path}: {where} needs `{key}`")
+        if str(item["from"]) > str(item["to"]):
+            raise ConfigError(f"{path}: {where} has from > to")
+        ranges.append(
+            CodeRange(
+                start=str(item["from"]),
+                end=str(item["to"]),
+                category=_check_category(item["category"], path, where),
+            )
+        )
+    return ranges
+
+
+def _check_category(category: str, path: Path, where: str) -> str:
+    if category not in schema.CATEGORIES:
+        raise ConfigError(
+            f'{path}: {where} category was "{category}" but is expected to be one '
+            f"of {list(schema.CATEGORIES)}"
+        )
+    return category
+
+
+def _section(doc: dict, name: str, path: Path) -> dict:
+    if name not in doc or not isinstance(doc[name], dict):
+        raise ConfigError(f"{path}: missing section [{name}]")
+    return doc[name]
+
+
+def _require(section: dict, key: str, where: str, path: Path) -> str:
+    if key not in section:
+        raise ConfigError(f"{path}: [{where}] needs `{key}`")
+    return str(section[key])
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

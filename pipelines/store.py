@@ -1,0 +1,151 @@
+"""The embedded store: one DuckDB file, written atomically.
+
+A build writes a new file next to the store and renames it over the old one
+only when everything succeeded, so a crash leaves the last good store intact.
+All database writes live here; read queries live in ``pipelines.queries``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+
+# Tables whose layout is fixed (others are created from frames).
+_FIXED_DDL = {
+    "meta": "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "files": (
+        "CREATE TABLE files (source VARCHAR, file VARCHAR, sha256 VARCHAR, "
+        "rows BIGINT, encoding VARCHAR, ingested_at TIMESTAMP)"
+    ),
+}
+
+
+@contextlib.contextmanager
+def building(store_path: Path, start_from_existing: bool = False) -> Iterator[
+    duckdb.DuckDBPyConnection
+]:
+    """Yield a connection to a fresh build file; swap it in on success.
+
+    Parameters
+    ----------
+    store_path : Path
+        Final location of the store.
+    start_from_existing : bool
+        Copy the current store first (incremental ingest) instead of starting
+        empty.
+
+    Raises
+    ------
+    StoreError
+        If the store's folder cannot be created or written.
+    """
+    store_path = Path(store_path)
+    try:
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store folder {store_path.parent}: {exc}")
+    tmp = store_path.with_name(f".{store_path.name}.building-{os.getpid()}")
+    _remove(tmp)
+    if start_from_existing and store_path.exists():
+        shutil.copyfile(store_path, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        if not start_from_existing or not store_path.exists():
+            for ddl in _FIXED_DDL.values():
+                con.execute(ddl)
+        yield con
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, store_path)
+        log.info("store written to %s", store_path)
+    except BaseException:
+        con.close()
+        _remove(tmp)
+        raise
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, Path(str(path) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def connect_read_only(store_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open an existing store for reading, checking it is a beatprofile store.
+
+    Raises
+    ------
+    StoreError
+        If the file does not exist or is not a store of this version.
+    """
+    store_path = Path(store_path)
+    if not store_path.is_file():
+        raise StoreError(
+            f"no store at {store_path}; build one with `beatprofile build` "
+            "(or `beatprofile demo` for the bundled sample)"
+        )
+    try:
+        con = duckdb.connect(str(store_path), read_only=True)
+        version = con.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise StoreError(f"{store_path} is not a beatprofile store ({exc})") from exc
+    if not version or version[0] != SCHEMA_VERSION:
+        con.close()
+        raise StoreError(
+            f"{store_path} was built by another version of beatprofile (schema "
+            f"{version[0] if version else 'unknown'}, expected {SCHEMA_VERSION}); "
+            "rebuild it with `beatprofile build`"
+        )
+    return con
+
+
+def replace_table(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
+    order_by: str | None = None,
+) -> None:
+    """Create (or recreate) table ``name`` from a frame, optionally sorted."""
+    con.register("_frame", frame)
+    order = f" ORDER BY {order_by}" if order_by else ""
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame{order}")
+    con.unregister("_frame")
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Append a frame to table ``name`` by column name, creating it if needed."""
+    con.register("_frame", frame)
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()[0]
+    if exists:
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
+    else:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+def write_meta(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
+    """Upsert key/value metadata (values stored as JSON text unless strings)."""
+    for key, value in {"schema_version": SCHEMA_VERSION, **values}.items():
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, text])
+
+
+def known_file_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(source, sha256) of every export already in the store."""
+    return {tuple(r) for r in con.execute("SELECT source, sha256 FROM files").fetchall()}
