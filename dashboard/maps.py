@@ -39,6 +39,7 @@ NO_DATA_COLOUR = "#bdbdbd"
 NO_DATA_LABEL = "no data"
 OUTLINE_COLOUR = "#4d4d4d"
 HIGHLIGHT_COLOUR = "#111111"
+FILL_OPACITY = 0.75
 
 # Anchors of a light-to-dark ramp (cream, orange, red, plum). Lightness falls
 # monotonically, so classes stay ordered for colour-blind readers and in greyscale.
@@ -131,7 +132,11 @@ def make_base_map(
     m.get_root().header.add_child(folium.Element(_MAP_BACKGROUND), name="background")
     if tiles is not None:
         _add_tiles(m, tiles, attribution)
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    fit = folium.FitBounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
+    # Jump straight to the fitted view: an animated zoom from folium's initial
+    # zoom would show stretched outlines for a moment after load.
+    fit.options["animate"] = False
+    m.add_child(fit)
     return m
 
 
@@ -290,8 +295,9 @@ class _Legend(folium.MacroElement):
         self.element_id = f"bp-legend-{uuid.uuid4().hex[:12]}"
         rows = "".join(
             '<div><span style="display:inline-block;width:14px;height:12px;'
-            f'margin-right:6px;vertical-align:middle;background:{colour};'
-            f'border:1px solid {OUTLINE_COLOUR}"></span>{html.escape(label)}</div>'
+            f"margin-right:6px;vertical-align:middle;background:{colour};"
+            f'opacity:{FILL_OPACITY};border:1px solid {OUTLINE_COLOUR}"></span>'
+            f"{html.escape(label)}</div>"
             for colour, label in entries
         )
         self.body = f"<div><strong>{html.escape(title)}</strong></div>{rows}"
@@ -458,7 +464,7 @@ def _styler(colours: dict[str, str], highlight: str | None) -> Any:
         selected = fid == highlight
         return {
             "fillColor": colours[fid],
-            "fillOpacity": 0.75,
+            "fillOpacity": FILL_OPACITY,
             "color": HIGHLIGHT_COLOUR if selected else OUTLINE_COLOUR,
             "weight": 3 if selected else 0.8,
         }

@@ -1,0 +1,212 @@
+"""Command line: a thin layer over the pipelines library.
+
+Domain errors become ``Error: <message>`` on standard error and exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from geo.io import AreaLayerError
+from pipelines.build import BuildReport, run_build
+from pipelines.catalog import DASHBOARD_APP, SAMPLE_CONFIG
+from pipelines.errors import BeatprofileError, ConfigError
+from pipelines.settings import Settings, SourceConfig, load_settings
+
+app = typer.Typer(
+    help="beatprofile: beat and neighborhood profiles for community policing.\n\n"
+    "Example: beatprofile demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Department config TOML (default: bundled sample)."),
+]
+StoreOption = Annotated[
+    Optional[Path], typer.Option("--store", help="Store file (overrides the config).")
+]
+
+
+def main() -> None:
+    """Entry point of the ``beatprofile`` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        app()
+    except (BeatprofileError, AreaLayerError) as exc:
+        err.print(f"Error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+
+
+def _settings(config: Path | None, store: Path | None) -> Settings:
+    if store is not None:
+        os.environ["BEATPROFILE_STORE"] = str(store)
+    return load_settings(config or SAMPLE_CONFIG)
+
+
+@contextmanager
+def _progress_bar():
+    """Yield a progress callback drawing one rich bar per step."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=err, transient=False,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield update
+
+
+def _print_report(report: BuildReport, report_json: Path | None) -> None:
+    figures = report.as_dict()
+    out.print(
+        f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
+        f"+ quarantined {report.quarantined:,}; {report.net_crimes:,} crimes after "
+        f"netting reversals; data up to {report.as_of}.",
+        markup=False, highlight=False,
+    )
+    for reason, n in report.quarantined_by_reason.items():
+        out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
+    for level, agree in report.label_agreement.items():
+        if agree["compared"]:
+            out.print(
+                f"  label agreement, {level}: {agree['assigned_share']:.2%} assigned, "
+                f"{agree['point_in_polygon_share']:.2%} point-in-polygon "
+                f"({agree['compared']:,} rows compared"
+                f"{'; approximate layer' if agree['approximate_layer'] else ''})",
+                markup=False, highlight=False,
+            )
+    if report_json:
+        report_json.parent.mkdir(parents=True, exist_ok=True)
+        report_json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+@app.command()
+def build(
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    report_json: Annotated[
+        Optional[Path], typer.Option("--report-json", help="Write the build figures as JSON.")
+    ] = None,
+) -> None:
+    """Build the store from the configured exports (the bundled sample by default).
+
+    Example: beatprofile build --config mydept/beatprofile.toml --report-json build.json
+    """
+    settings = _settings(config, store)
+    with _progress_bar() as progress:
+        report = run_build(settings, progress=progress)
+    _print_report(report, report_json)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Export files to add.")],
+    profile: Annotated[
+        Path, typer.Option("--profile", help="Source profile TOML describing the files.")
+    ],
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    report_json: Annotated[Optional[Path], typer.Option("--report-json")] = None,
+) -> None:
+    """Add exports to an existing store; a file already loaded changes nothing.
+
+    Example: beatprofile ingest january2020.csv --profile profiles/stlouis_slmpd.toml
+    """
+    settings = _settings(config, store)
+    if not settings.store_path.exists():
+        raise ConfigError(
+            f"no store at {settings.store_path} yet; run `beatprofile build` first"
+        )
+    source = SourceConfig(profile=profile.resolve(), files=())
+    with _progress_bar() as progress:
+        report = run_build(
+            settings, extra_files=[(source, f.resolve()) for f in files],
+            incremental=True, progress=progress,
+        )
+    _print_report(report, report_json)
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start the dashboard on an existing store.
+
+    Example: beatprofile serve --port 8501
+    """
+    settings = _settings(config, store)
+    if not settings.store_path.exists():
+        raise ConfigError(
+            f"no store at {settings.store_path}; run `beatprofile build` first"
+        )
+    _run_streamlit(settings, port, address)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    rebuild: Annotated[bool, typer.Option(help="Rebuild the sample store first.")] = False,
+) -> None:
+    """Build the bundled St. Louis sample (if not built yet) and open the dashboard.
+
+    Example: beatprofile demo
+    """
+    settings = _settings(None, None)
+    if rebuild or not settings.store_path.exists():
+        with _progress_bar() as progress:
+            report = run_build(settings, progress=progress)
+        _print_report(report, None)
+    _run_streamlit(settings, port, address)
+
+
+def _run_streamlit(settings: Settings, port: int, address: str) -> None:
+    from dashboard.assets import ensure_map_assets
+
+    ensure_map_assets(DASHBOARD_APP.parent / "static")
+    env = {
+        **os.environ,
+        "BEATPROFILE_STORE": str(settings.store_path),
+        "BEATPROFILE_CONFIG": str(settings.config_path),
+    }
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--server.enableStaticServing", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
+    _exec(command, env)
+
+
+def _exec(command: list[str], env: dict[str, str], runner: Callable = subprocess.call) -> None:
+    try:
+        code = runner(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code:
+        raise SystemExit(code)

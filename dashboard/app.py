@@ -1,0 +1,16 @@
+"""beatprofile dashboard: routes to the pages in app_pages/ (the only job here)."""
+
+import streamlit as st
+
+st.set_page_config(page_title="beatprofile", layout="wide")
+
+PAGES = {
+    "Planning and Analysis": [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/map:",
+                default=True),
+        st.Page("app_pages/area_profile.py", title="Area profile",
+                icon=":material/insights:"),
+    ],
+}
+
+st.navigation(PAGES).run()

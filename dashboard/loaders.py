@@ -1,0 +1,89 @@
+"""Every Streamlit cache wrapper of the app. Arguments are hashable filter values.
+
+Cached functions never read widgets; the DuckDB connection is a shared
+resource and each query uses its own cursor (connections are not thread-safe).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from pipelines import queries
+from pipelines.catalog import SAMPLE_CONFIG
+from pipelines.queries import Filters
+from pipelines.store import connect_read_only
+
+
+def store_path() -> Path:
+    """The store the app shows: ``BEATPROFILE_STORE`` or the sample's."""
+    configured = os.environ.get("BEATPROFILE_STORE")
+    if configured:
+        return Path(configured)
+    from pipelines.settings import load_settings
+
+    return load_settings(SAMPLE_CONFIG).store_path
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return connect_read_only(Path(path))
+
+
+def _cursor(path: str) -> duckdb.DuckDBPyConnection:
+    return _connection(path).cursor()
+
+
+@st.cache_data(show_spinner=False)
+def load_meta(path: str) -> dict:
+    return queries.read_meta(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_bounds(path: str) -> tuple[date, date]:
+    return queries.date_bounds(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_categories(path: str) -> list[str]:
+    return queries.categories_present(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_areas(path: str, level: str) -> gpd.GeoDataFrame:
+    return queries.read_areas(_cursor(path), level)
+
+
+@st.cache_data(show_spinner=False)
+def load_area_counts(path: str, filters: Filters) -> pd.DataFrame:
+    return queries.area_counts(_cursor(path), filters)
+
+
+@st.cache_data(show_spinner=False)
+def load_category_counts(
+    path: str, filters: Filters, area_id: str, start: date, end: date
+) -> pd.DataFrame:
+    return queries.category_counts(_cursor(path), filters, area_id, start, end)
+
+
+@st.cache_data(show_spinner=False)
+def load_weekly(
+    path: str, filters: Filters, area_id: str, start: date, end: date
+) -> pd.DataFrame:
+    return queries.weekly_counts(_cursor(path), filters, area_id, start, end)
+
+
+@st.cache_data(show_spinner=False)
+def load_hour_weekday(path: str, filters: Filters, area_id: str) -> pd.DataFrame:
+    return queries.hour_weekday_counts(_cursor(path), filters, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_profile(path: str, level: str, area_id: str) -> pd.DataFrame:
+    return queries.profile_rows(_cursor(path), level, area_id)

@@ -1,0 +1,150 @@
+"""Read queries on the store, for the dashboard and reports.
+
+Each function takes an open (read-only) connection and plain, hashable filter
+values, and returns a small frame: aggregation happens in DuckDB, so the
+dashboard never pulls incident rows it does not show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.crs import LONLAT
+from pipelines import schema as s
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user picked: level, inclusive day range, categories (empty = all)."""
+
+    level: str
+    start: date
+    end: date
+    categories: tuple[str, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def read_meta(con: duckdb.DuckDBPyConnection) -> dict:
+    """Store metadata with JSON values decoded."""
+    meta = {}
+    for key, value in con.execute("SELECT key, value FROM meta").fetchall():
+        try:
+            meta[key] = json.loads(value)
+        except (json.JSONDecodeError, TypeError):
+            meta[key] = value
+    return meta
+
+
+def date_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
+    """First and last day with incidents."""
+    first, last = con.execute("SELECT min(day), max(day) FROM daily_counts").fetchone()
+    return first, last
+
+
+def categories_present(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Categories with at least one incident, in taxonomy order."""
+    found = {r[0] for r in con.execute("SELECT DISTINCT category FROM daily_counts").fetchall()}
+    return [c for c in s.CATEGORIES if c in found]
+
+
+def read_areas(con: duckdb.DuckDBPyConnection, level: str) -> gpd.GeoDataFrame:
+    """Areas of one level in lon/lat with name, residents, km2 and approximate flag."""
+    frame = con.execute(
+        "SELECT area_id, name, population, area_km2, approximate, geometry_wkb "
+        "FROM areas WHERE level = ?",
+        [level],
+    ).df()
+    geometry = shapely.from_wkb([bytes(b) for b in frame.pop("geometry_wkb")])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=LONLAT)
+
+
+def area_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Incidents per area for the filters: ``area_id, n``."""
+    return con.execute(
+        f"SELECT area_id, sum(n)::BIGINT AS n FROM daily_counts "
+        f"WHERE level = ? AND day BETWEEN ? AND ? {_category_clause(f)} "
+        "GROUP BY area_id",
+        _params(f),
+    ).df()
+
+
+def category_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, area_id: str, start: date, end: date
+) -> pd.DataFrame:
+    """Incidents per category for one area between two days: ``category, n``."""
+    return con.execute(
+        "SELECT category, sum(n)::BIGINT AS n FROM daily_counts "
+        "WHERE level = ? AND area_id = ? AND day BETWEEN ? AND ? GROUP BY category",
+        [f.level, area_id, start, end],
+    ).df()
+
+
+def weekly_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, area_id: str, start: date, end: date
+) -> pd.DataFrame:
+    """Weekly incidents (weeks starting Monday) for one area: ``week, n``."""
+    return con.execute(
+        "SELECT date_trunc('week', day)::DATE AS week, sum(n)::BIGINT AS n "
+        "FROM daily_counts WHERE level = ? AND area_id = ? AND day BETWEEN ? AND ? "
+        f"{_category_clause(f)} GROUP BY week ORDER BY week",
+        [f.level, area_id, start, end, *_category_params(f)],
+    ).df()
+
+
+def hour_weekday_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, area_id: str
+) -> pd.DataFrame:
+    """Incidents by hour of day (0-23) and ISO weekday (1 = Monday): ``weekday, hour, n``."""
+    column = s.area_column(f.level)
+    return con.execute(
+        f"SELECT isodow(occurred_at) AS weekday, hour(occurred_at) AS hour, "
+        f"count(*)::BIGINT AS n FROM incidents WHERE {column} = ? "
+        f"AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY "
+        f"{_category_clause(f)} GROUP BY ALL",
+        [area_id, f.start, f.end, *_category_params(f)],
+    ).df()
+
+
+def profile_rows(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str
+) -> pd.DataFrame:
+    """Stored profile rows (as of the last day of data) for one area."""
+    return con.execute(
+        "SELECT * FROM profiles WHERE level = ? AND area_id = ? ORDER BY category",
+        [level, area_id],
+    ).df()
+
+
+def label_agreement(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Agreement of assigned areas with the department's labels, per level."""
+    return con.execute("SELECT * FROM label_agreement").df()
+
+
+def quarantine_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Quarantined rows per source and reason."""
+    return con.execute(
+        "SELECT source, reason, count(*)::BIGINT AS rows FROM quarantine "
+        "GROUP BY ALL ORDER BY source, rows DESC"
+    ).df()
+
+
+def _category_clause(f: Filters) -> str:
+    return "AND category IN (SELECT unnest(?::VARCHAR[]))" if f.categories else ""
+
+
+def _category_params(f: Filters) -> list:
+    return [list(f.categories)] if f.categories else []
+
+
+def _params(f: Filters) -> list:
+    return [f.level, f.start, f.end, *_category_params(f)]

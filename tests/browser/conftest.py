@@ -1,0 +1,63 @@
+"""Fixtures for browser tests: a Streamlit server factory and a guarded Chromium page.
+
+Tests here should carry ``@pytest.mark.browser``; they are skipped when
+``/usr/bin/chromium`` or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.browser.harness import (
+    CHROMIUM,
+    GuardedPage,
+    launch_chromium,
+    open_guarded_page,
+    start_streamlit,
+)
+
+StartServer = Callable[..., str]
+
+
+@pytest.fixture
+def streamlit_server() -> Iterator[StartServer]:
+    """Factory: ``streamlit_server(app_path, env=None)`` starts an app, returns its URL.
+
+    Every server started is stopped (its process group terminated) at teardown.
+    """
+    with contextlib.ExitStack() as stack:
+
+        def start(app_path: Path, env: Mapping[str, str] | None = None) -> str:
+            return stack.enter_context(start_streamlit(Path(app_path), env))
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless system Chromium per session, or skip if it cannot run."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test needs Chromium at {CHROMIUM}; apt-get install chromium")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="browser test needs the playwright package"
+    )
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser) -> Iterator[GuardedPage]:
+    """A fresh page where non-local requests are aborted; see ``.blocked``."""
+    context, guarded = open_guarded_page(chromium_browser)
+    try:
+        yield guarded
+    finally:
+        context.close()
