@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from geo.io import AreaLayerError
 from pipelines.build import BuildReport, run_build
-from pipelines.catalog import DASHBOARD_APP, SAMPLE_CONFIG
+from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.errors import BeatprofileError, ConfigError
 from pipelines.settings import Settings, SourceConfig, load_settings
 
@@ -36,11 +36,11 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 ConfigOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--config", help="Department config TOML (default: bundled sample)."),
 ]
 StoreOption = Annotated[
-    Optional[Path], typer.Option("--store", help="Store file (overrides the config).")
+    Path | None, typer.Option("--store", help="Store file (overrides the config).")
 ]
 
 
@@ -62,19 +62,29 @@ def _settings(config: Path | None, store: Path | None) -> Settings:
 
 @contextmanager
 def _progress_bar():
-    """Yield a progress callback drawing one rich bar per step."""
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=err, transient=False,
-    ) as bar:
-        tasks: dict[str, int] = {}
+    """Yield a progress callback drawing one rich bar per step.
 
-        def update(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=total)
-            bar.update(tasks[step], completed=done, total=total)
+    The bars start on the first update, so an early error prints nothing else.
+    """
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+        console=err, transient=False,
+    )
+    tasks: dict[str, int] = {}
 
+    def update(step: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    try:
         yield update
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def _print_report(report: BuildReport, report_json: Path | None) -> None:
@@ -106,7 +116,7 @@ def build(
     config: ConfigOption = None,
     store: StoreOption = None,
     report_json: Annotated[
-        Optional[Path], typer.Option("--report-json", help="Write the build figures as JSON.")
+        Path | None, typer.Option("--report-json", help="Write the build figures as JSON.")
     ] = None,
 ) -> None:
     """Build the store from the configured exports (the bundled sample by default).
@@ -127,7 +137,7 @@ def ingest(
     ],
     config: ConfigOption = None,
     store: StoreOption = None,
-    report_json: Annotated[Optional[Path], typer.Option("--report-json")] = None,
+    report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
 ) -> None:
     """Add exports to an existing store; a file already loaded changes nothing.
 
@@ -186,19 +196,15 @@ def demo(
 
 def _run_streamlit(settings: Settings, port: int, address: str) -> None:
     from dashboard.assets import ensure_map_assets
+    from dashboard.server import streamlit_command
 
-    ensure_map_assets(DASHBOARD_APP.parent / "static")
+    ensure_map_assets()
     env = {
         **os.environ,
         "BEATPROFILE_STORE": str(settings.store_path),
         "BEATPROFILE_CONFIG": str(settings.config_path),
     }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-        "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--server.enableStaticServing", "true",
-        "--browser.gatherUsageStats", "false",
-    ]
+    command = streamlit_command(port, address)
     out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
     _exec(command, env)
 

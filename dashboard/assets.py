@@ -85,7 +85,7 @@ def _leaflet_source() -> Traversable:
 
 
 def _copy_if_changed(source: Traversable, target: Path) -> int:
-    """Copy ``source`` to ``target`` unless an equal-sized file is there; 1 if copied."""
+    """Copy unless an equal-sized file is already there; 1 if copied, else 0."""
     data = source.read_bytes()
     if target.is_file() and target.stat().st_size == len(data):
         return 0

@@ -17,7 +17,7 @@ import math
 import uuid
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import folium
 import geopandas as gpd
@@ -129,7 +129,8 @@ def make_base_map(
     # Instance attributes, never the class lists: folium shares those between maps.
     m.default_js = [("leaflet", js_url)]
     m.default_css = [("leaflet_css", css_url)]
-    m.get_root().header.add_child(folium.Element(_MAP_BACKGROUND), name="background")
+    figure = cast(folium.Figure, m.get_root())
+    figure.header.add_child(folium.Element(_MAP_BACKGROUND), name="background")
     if tiles is not None:
         _add_tiles(m, tiles, attribution)
     fit = folium.FitBounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
@@ -292,7 +293,10 @@ class _Legend(folium.MacroElement):
         super().__init__()
         self._name = "Legend"
         # Not derived from _id: streamlit-folium renames ids in the script only.
-        self.element_id = f"bp-legend-{uuid.uuid4().hex[:12]}"
+        # Underscore + hex: streamlit-folium strips such suffixes when it hashes
+        # the map script into its component key, so reruns keep the same map
+        # (and its click state); a hyphenated random id would reset it.
+        self.element_id = f"bp_legend_{uuid.uuid4().hex[:12]}"
         rows = "".join(
             '<div><span style="display:inline-block;width:14px;height:12px;'
             f"margin-right:6px;vertical-align:middle;background:{colour};"
@@ -441,7 +445,9 @@ def _feature_collection(
     features = []
     for row, (fid, geom) in enumerate(zip(ids, geoms, strict=True)):
         props = {"label": _format_value(labels[row])}
-        props.update({f"t{i}": _format_value(col[row]) for i, col in enumerate(columns)})
+        props.update(
+            {f"t{i}": _format_value(col[row]) for i, col in enumerate(columns)}
+        )
         features.append(
             {
                 "type": "Feature",

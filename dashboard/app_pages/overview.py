@@ -51,7 +51,7 @@ with map_column:
     )
     clicked = clicked_area_id(
         st_folium(folium_map, key=f"{state.OVERVIEW_MAP}.{filters.level}", height=560,
-                  returned_objects=["last_active_drawing"]),
+                  use_container_width=True, returned_objects=["last_active_drawing"]),
         table["area_id"],
     )
 with table_column:

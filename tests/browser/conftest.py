@@ -41,7 +41,9 @@ def streamlit_server() -> Iterator[StartServer]:
 def chromium_browser():
     """One headless system Chromium per session, or skip if it cannot run."""
     if not CHROMIUM.exists():
-        pytest.skip(f"browser test needs Chromium at {CHROMIUM}; apt-get install chromium")
+        pytest.skip(
+            f"browser test needs Chromium at {CHROMIUM}; apt-get install chromium"
+        )
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="browser test needs the playwright package"
     )

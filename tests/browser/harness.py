@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,8 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from dashboard.server import streamlit_command
+
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Frame, Page, Route
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        Frame,
+        Page,
+        Route,
+        ViewportSize,
+    )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
@@ -86,20 +94,15 @@ def start_streamlit(
     """
     app_path = Path(app_path).resolve()
     port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.enableStaticServing", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    cmd = streamlit_command(port, app=app_path)
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p
     )
-    log_path = log_path or app_path.with_suffix(".streamlit.log")
+    if log_path is None:
+        log_dir = REPO_ROOT / "artifacts" / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = log_dir / f"{app_path.stem}-{port}.streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,
@@ -161,10 +164,10 @@ def launch_chromium(playwright_obj) -> Browser:  # noqa: ANN001 - Playwright typ
 
 
 def open_guarded_page(
-    browser: Browser, viewport: Mapping[str, int] | None = None
+    browser: Browser, viewport: ViewportSize | None = None
 ) -> tuple[BrowserContext, GuardedPage]:
     """New context and page in which every non-local request is aborted and recorded."""
-    context = browser.new_context(viewport=dict(viewport or {"width": 1280, "height": 900}))
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     guarded = GuardedPage(page=context.new_page())
 
     def handle(route: Route) -> None:
@@ -184,7 +187,9 @@ def is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in {"data", "blob", "about"}:
         return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_HOSTS
+    return (
+        parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_HOSTS
+    )
 
 
 def wait_for_app_idle(page: Page, timeout: float = 30_000) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.assets import ensure_map_assets
 from tests.browser.harness import (
+    MAP_IFRAME_TITLE,
     GuardedPage,
     map_frame,
     save_screenshot,
@@ -28,13 +29,14 @@ DEMO_APP = textwrap.dedent(
 
     from dashboard.maps import make_choropleth
 
+    MARKUP = "<b>bold</b> <img src=x onerror=alert(1)>"
     rows = []
     for i in range(9):
         r, c = divmod(i, 3)
         x, y = -122.40 + c * 0.01, 37.70 + r * 0.01
         rows.append({{
             "area_id": f"A{{i}}",
-            "name": "<b>bold</b> <img src=x onerror=alert(1)>" if i == 4 else f"Area {{i}}",
+            "name": MARKUP if i == 4 else f"Area {{i}}",
             "incidents": float(i + 1),
             "geometry": box(x, y, x + 0.01, y + 0.01),
         }})
@@ -66,7 +68,7 @@ def test_choropleth_renders_with_internet_blocked(
     frame = map_frame(page)
     frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
 
-    iframe_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    iframe_box = page.locator(f'iframe[title="{MAP_IFRAME_TITLE}"]').bounding_box()
     assert iframe_box is not None and iframe_box["height"] >= MAP_HEIGHT * 0.9
     assert frame.locator("path.leaflet-interactive").count() >= 9
     assert frame.locator(".leaflet-control-container .bp-legend").is_visible()

@@ -38,7 +38,10 @@ def make_squares(values: list[float] | None = None) -> gpd.GeoDataFrame:
                 "name": f"Area {i}",
                 "incidents": value,
                 "geometry": box(
-                    x0 + c * SIZE, y0 + r * SIZE, x0 + (c + 1) * SIZE, y0 + (r + 1) * SIZE
+                    x0 + c * SIZE,
+                    y0 + r * SIZE,
+                    x0 + (c + 1) * SIZE,
+                    y0 + (r + 1) * SIZE,
                 ),
             }
         )
@@ -64,7 +67,11 @@ def geojson_layer(m: folium.Map) -> folium.GeoJson:
 
 def fill_colours(m: folium.Map) -> dict[str, str]:
     layer = geojson_layer(m)
-    return {f["id"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
+    return {f["id"]: layer.style_function(f)["fillColor"] for f in features(m)}
+
+
+def features(m: folium.Map) -> list[dict]:
+    return geojson_layer(m).data["features"]
 
 
 def external_links(rendered: str) -> list[str]:
@@ -81,8 +88,8 @@ def test_one_feature_per_area():
 def test_quantile_classes_get_palette_colours_in_order():
     m = choropleth(make_squares(), k=3)
     low, mid, high = sequential_palette(3)
-    expected = {f"A{i}": [low, low, low, mid, mid, mid, high, high, high][i] for i in range(9)}
-    assert fill_colours(m) == expected
+    expected = [low, low, low, mid, mid, mid, high, high, high]
+    assert fill_colours(m) == {f"A{i}": colour for i, colour in enumerate(expected)}
 
 
 def test_five_quantiles_of_one_to_nine():
@@ -97,19 +104,20 @@ def test_missing_value_is_grey_and_listed_as_no_data():
     values = [1.0, 2.0, 3.0, 4.0, np.nan, 6.0, 7.0, 8.0, 9.0]
     m = choropleth(make_squares(values))
     assert fill_colours(m)["A4"] == NO_DATA_COLOUR
-    props = {f["id"]: f["properties"] for f in geojson_layer(m).data["features"]}
+    props = {f["id"]: f["properties"] for f in features(m)}
     assert props["A4"]["t0"] == "no data"
     assert "no data" in m.get_root().render()
 
 
 def test_legend_lists_title_and_one_row_per_class():
     html = choropleth(make_squares(), k=3, legend_title="Calls").get_root().render()
-    legend = re.search(r'<div id="bp-legend-[^"]+" class="bp-legend".*?\n\s*</div>', html, re.S)
+    pattern = r'<div id="bp_legend_[^"]+" class="bp-legend".*?\n\s*</div>'
+    legend = re.search(pattern, html, re.S)
     assert legend is not None
     assert "<strong>Calls</strong>" in legend.group(0)
     for colour in sequential_palette(3):
         assert f"background:{colour}" in legend.group(0)
-    assert "L.control({position: \"bottomright\"})" in html
+    assert 'L.control({position: "bottomright"})' in html
 
 
 def test_legend_title_is_escaped():
@@ -137,7 +145,7 @@ def test_script_in_a_name_is_escaped():
     areas = make_squares()
     areas.loc[4, "name"] = "<script>alert(1)</script>"
     m = choropleth(areas)
-    props = {f["id"]: f["properties"] for f in geojson_layer(m).data["features"]}
+    props = {f["id"]: f["properties"] for f in features(m)}
     assert props["A4"]["label"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert "<script>alert(1)" not in m.get_root().render()
 
@@ -165,7 +173,7 @@ def test_projected_areas_are_reprojected_to_lonlat():
 def test_coordinates_are_rounded_to_five_decimals():
     areas = make_squares()
     areas.geometry = areas.geometry.translate(1.23456789e-3, 0)
-    ring = geojson_layer(choropleth(areas)).data["features"][0]["geometry"]["coordinates"][0]
+    ring = features(choropleth(areas))[0]["geometry"]["coordinates"][0]
     assert all(round(x, 5) == x and round(y, 5) == y for x, y in ring)
 
 
@@ -191,7 +199,7 @@ def test_highlighted_area_is_outlined_and_drawn_last():
     m = choropleth(make_squares(), highlight_id="A4")
     layer = geojson_layer(m)
     assert layer.data["features"][-1]["id"] == "A4"
-    weights = {f["id"]: layer.style_function(f)["weight"] for f in layer.data["features"]}
+    weights = {f["id"]: layer.style_function(f)["weight"] for f in features(m)}
     assert weights["A4"] > max(w for fid, w in weights.items() if fid != "A4")
 
 
@@ -252,13 +260,30 @@ def test_every_area_gets_a_class_colour_that_rises_with_its_value(values, k, sch
     colours = fill_colours(m)
     assert len(colours) == 9
     finite = [(v, colours[f"A{i}"]) for i, v in enumerate(values) if np.isfinite(v)]
-    assert all(colours[f"A{i}"] == NO_DATA_COLOUR for i, v in enumerate(values) if np.isnan(v))
+    missing = [f"A{i}" for i, v in enumerate(values) if np.isnan(v)]
+    assert all(colours[fid] == NO_DATA_COLOUR for fid in missing)
     if not finite:
         return
     # Ties can merge classes, so the map may use fewer than min(k, distinct values).
     most = min(k, len({v for v, _ in finite}))
-    fits = [n for n in range(1, most + 1) if all(c in sequential_palette(n) for _, c in finite)]
+    fits = [
+        n
+        for n in range(1, most + 1)
+        if all(c in sequential_palette(n) for _, c in finite)
+    ]
     assert fits
     used = sequential_palette(fits[-1])
     ranks = sorted((v, used.index(c)) for v, c in finite)
     assert [r for _, r in ranks] == sorted(r for _, r in ranks)
+
+
+def test_rebuilt_map_keeps_the_same_streamlit_folium_key():
+    """streamlit-folium keys its component by a hash of the map script; a key that
+    changed on every rerun would recreate the map and drop the user's click."""
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    first = choropleth(make_squares())
+    second = choropleth(make_squares())
+    assert generate_js_hash(_get_map_string(first), "k", False) == generate_js_hash(
+        _get_map_string(second), "k", False
+    )

@@ -1,0 +1,5 @@
+"""``python -m beatprofile`` runs the command line."""
+
+from beatprofile.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""The overview page of the real sample in headless Chromium, internet blocked."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.assets import STATIC_DIR, ensure_map_assets
+from pipelines.catalog import DASHBOARD_APP
+from tests.browser.harness import (
+    GuardedPage,
+    map_frame,
+    save_screenshot,
+    wait_for_app_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def overview_url(sample_store, streamlit_server) -> str:
+    ensure_map_assets(STATIC_DIR)
+    return streamlit_server(DASHBOARD_APP, env={"BEATPROFILE_STORE": str(sample_store)})
+
+
+def test_overview_map_draws_every_neighborhood_offline(
+    overview_url: str, browser_page: GuardedPage
+):
+    page = browser_page.page
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(overview_url)
+    wait_for_app_idle(page)
+    frame = map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    assert frame.locator("path.leaflet-interactive").count() == 88
+    assert frame.locator(".bp-legend").is_visible()
+    page.wait_for_timeout(800)
+    save_screenshot(page, "overview_sample")
+    assert browser_page.blocked_of_type("script", "stylesheet", "fetch", "xhr") == []
+
+
+def test_clicking_a_neighborhood_opens_its_profile(
+    overview_url: str, browser_page: GuardedPage
+):
+    page = browser_page.page
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(overview_url)
+    wait_for_app_idle(page)
+    frame = map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    page.wait_for_timeout(500)
+    polygon = frame.locator("path.leaflet-interactive").nth(40)
+    box = polygon.bounding_box()
+    assert box is not None
+    polygon.click(position={"x": box["width"] / 2, "y": box["height"] / 2}, force=True)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('h1') || "
+        "document.querySelector('h1').innerText !== 'Overview'", timeout=30_000,
+    )
+    wait_for_app_idle(page)
+    page.wait_for_timeout(1500)
+    heading = page.locator("h1").first.inner_text()
+    assert heading not in ("Overview", "")
+    assert page.get_by_text("Latest 28 days and year to date").is_visible()
+    save_screenshot(page, "area_profile_sample")

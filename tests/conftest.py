@@ -1,0 +1,46 @@
+"""Shared fixtures: the bundled sample built once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.build import BuildReport, run_build
+from pipelines.catalog import REPO_ROOT, SAMPLE_CONFIG
+from pipelines.settings import Settings, load_settings
+
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def settings_with_store(config: Path, store: Path) -> Settings:
+    """Load a config with its store redirected (as BEATPROFILE_STORE does)."""
+    previous = os.environ.get("BEATPROFILE_STORE")
+    os.environ["BEATPROFILE_STORE"] = str(store)
+    try:
+        return load_settings(config)
+    finally:
+        if previous is None:
+            del os.environ["BEATPROFILE_STORE"]
+        else:
+            os.environ["BEATPROFILE_STORE"] = previous
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> tuple[Settings, BuildReport]:
+    """The bundled 2018-2019 St. Louis sample, built into a temporary store."""
+    store = tmp_path_factory.mktemp("sample") / "beatprofile.duckdb"
+    settings = settings_with_store(SAMPLE_CONFIG, store)
+    return settings, run_build(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_build) -> Path:
+    return sample_build[0].store_path
+
+
+def requires_shared_data() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not SHARED_DATA.is_dir(), reason=f"real data folder {SHARED_DATA} not present"
+    )
