@@ -416,10 +416,16 @@ def _legend_entries(
 ) -> list[tuple[str, str]]:
     """(colour, label) rows: one per class, then "no data" if any value is missing."""
     entries = []
+    finite = values[np.isfinite(values)]
+    # Counts are whole numbers: label classes "169 – 345", not "168.4 – 345.6".
+    whole = len(finite) > 0 and bool(np.all(finite == np.round(finite)))
     if len(bins):
-        lower = float(values[np.isfinite(values)].min())
+        lower = float(finite.min())
         for i, (upper, colour) in enumerate(zip(bins, palette, strict=True)):
             low = lower if i == 0 else float(bins[i - 1])
+            if whole:
+                low = low if i == 0 else math.floor(low) + 1.0
+                upper = float(math.floor(upper))
             label = _format_number(upper)
             if low != upper:
                 label = f"{_format_number(low)} – {label}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.schema import SENSITIVE_CATEGORIES
-from pipelines.source_profile import SourceProfile
+from pipelines.source_profile import SourceProfile, pad_code
 
 
 def categorize_offenses(
@@ -37,12 +37,6 @@ def categorize_offenses(
     for pattern in profile.sensitive_patterns:
         sensitive |= upper.str.contains(pattern, regex=False)
     return category, sensitive.astype(bool)
-
-
-def pad_code(code: str, width: int) -> str:
-    """Zero-pad numeric codes to ``width``; other codes are upper-cased as given."""
-    code = code.strip()
-    return code.zfill(width) if width and code.isdigit() else code.upper()
 
 
 def _pad(codes: pd.Series, width: int) -> pd.Series:

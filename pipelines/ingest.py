@@ -14,9 +14,15 @@ from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
 from pipelines.categories import categorize_offenses
 from pipelines.errors import InputFileError
-from pipelines.readers import LINE_COLUMN, ExportTable, normalize_header
+from pipelines.readers import (
+    LINE_COLUMN,
+    PROBLEM_COLUMN,
+    ExportTable,
+    normalize_header,
+)
 from pipelines.source_profile import SourceProfile
 
+_META = (LINE_COLUMN, PROBLEM_COLUMN)
 ISSUE = "issue"
 ISSUE_MESSAGE = "issue_message"
 
@@ -81,8 +87,9 @@ def normalize_export(
     for column in s.CALL_COLUMNS:
         out[column] = None
     out[s.RAW] = _raw_text(raw)
+    out[PROBLEM_COLUMN] = raw[PROBLEM_COLUMN].to_numpy()
     _flag_issues(out, text, profile)
-    return out
+    return out.drop(columns=PROBLEM_COLUMN)
 
 
 def _resolve_columns(
@@ -97,9 +104,9 @@ def _resolve_columns(
 def _match_header(raw: pd.DataFrame, wanted: str, file_name: str) -> str:
     key = normalize_header(wanted)
     for column in raw.columns:
-        if column != LINE_COLUMN and normalize_header(column) == key:
+        if column not in _META and normalize_header(column) == key:
             return column
-    found = [c for c in raw.columns if c != LINE_COLUMN]
+    found = [c for c in raw.columns if c not in _META]
     raise InputFileError(
         f"{file_name}: column '{wanted}' not found (headers are matched ignoring "
         f"case, spaces, hyphens and underscores); the file has {found}. Fix the "
@@ -165,7 +172,7 @@ def _add_location(
 
 
 def _raw_text(raw: pd.DataFrame) -> pd.Series:
-    columns = [c for c in raw.columns if c != LINE_COLUMN]
+    columns = [c for c in raw.columns if c not in _META]
     joined = raw[columns[0]].astype(str)
     for column in columns[1:]:
         joined = joined.str.cat(raw[column].astype(str), sep=",")
@@ -183,6 +190,12 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
             issue[mask] = reason
             message[mask] = make_message(mask)
 
+    problem = out[PROBLEM_COLUMN]  # reader-level: a ragged row
+    flag(
+        problem.notna(),
+        "unparseable_row",
+        lambda m: "row has " + problem[m] + "; expected one value per column",
+    )
     flag(
         out[s.INCIDENT_ID] == "",
         "unparseable_row",

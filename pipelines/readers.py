@@ -5,6 +5,7 @@ All export file I/O lives here; later steps take frames.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
@@ -19,6 +20,7 @@ from pipelines.errors import InputFileError
 log = logging.getLogger(__name__)
 
 LINE_COLUMN = "__line__"
+PROBLEM_COLUMN = "__problem__"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -62,16 +64,57 @@ def read_export(path: str | Path) -> ExportTable:
         raise InputFileError(
             f"{path}: the file is empty; expected a CSV export with a header row"
         )
-    frame = pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skipinitialspace=False,
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame[LINE_COLUMN] = pd.RangeIndex(2, len(frame) + 2)
+    frame = _parse_csv(text, path)
     return ExportTable(file_name=path.name, sha256=sha, encoding=encoding, rows=frame)
+
+
+def _parse_csv(text: str, path: Path) -> pd.DataFrame:
+    """Cells as text with the file line each record starts on.
+
+    Python's csv module is used (not pandas) because it reports physical line
+    numbers across quoted line breaks and blank lines, and lets a ragged row be
+    flagged instead of shifting or failing the whole file. Extra trailing fields
+    that are empty (a trailing comma) are dropped; any other field-count mismatch
+    is recorded in ``__problem__`` and the row becomes ``unparseable_row``.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+        width = len(header)
+        records: list[list[str]] = []
+        lines: list[int] = []
+        problems: list[str | None] = []
+        last_line = reader.line_num
+        for fields in reader:
+            start, last_line = last_line + 1, reader.line_num
+            if not fields or fields == [""]:
+                continue  # a blank line is not a record
+            while len(fields) > width and fields[-1] == "":
+                fields = fields[:-1]
+            problem = None
+            if len(fields) != width:
+                problem = f"{len(fields)} fields where the header has {width}"
+                fields = (fields + [""] * width)[:width] if len(fields) < width else (
+                    fields[: width - 1] + [",".join(fields[width - 1:])]
+                )
+            records.append(fields)
+            lines.append(start)
+            problems.append(problem)
+    except csv.Error as exc:
+        raise InputFileError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({exc}); check the "
+            "delimiter and quoting"
+        ) from exc
+    if len(set(header)) != width:
+        duplicated = sorted({h for h in header if header.count(h) > 1})
+        raise InputFileError(
+            f"{path}: the header repeats column name(s) {duplicated}; each column "
+            "needs its own name"
+        )
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame[LINE_COLUMN] = pd.array(lines, dtype="int64")
+    frame[PROBLEM_COLUMN] = pd.array(problems, dtype=object)
+    return frame
 
 
 def _decode(data: bytes) -> tuple[str, str]:

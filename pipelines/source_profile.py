@@ -115,6 +115,7 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
     location = doc.get("location", {})
     missing_xy = location.get("missing_xy")
     categories = doc.get("categories", {})
+    width = int(categories.get("code_width", 0))
     return SourceProfile(
         name=name,
         kind=kind,
@@ -126,12 +127,14 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
         missing_xy=tuple(missing_xy) if missing_xy else None,
         labels=_parse_labels(doc.get("labels", {}), path),
         reversals=bool(doc.get("reversals", {}).get("enabled", False)),
-        code_width=int(categories.get("code_width", 0)),
+        code_width=width,
         code_categories={
-            str(code): _check_category(cat, path, f"[categories.codes] {code}")
+            pad_code(str(code), width): _check_category(
+                cat, path, f"[categories.codes] {code}"
+            )
             for code, cat in categories.get("codes", {}).items()
         },
-        code_ranges=tuple(_parse_ranges(categories.get("range", []), path)),
+        code_ranges=tuple(_parse_ranges(categories.get("range", []), width, path)),
         sensitive_patterns=tuple(
             p.upper() for p in categories.get("sensitive_patterns", [])
         ),
@@ -168,19 +171,25 @@ def _parse_labels(section: dict, path: Path) -> dict[str, LabelSpec]:
     return labels
 
 
-def _parse_ranges(items: list[dict], path: Path) -> list[CodeRange]:
+def _parse_ranges(items: list[dict], width: int, path: Path) -> list[CodeRange]:
     ranges = []
     for i, item in enumerate(items, start=1):
         where = f"[[categories.range]] #{i}"
         for key in ("from", "to", "category"):
             if key not in item:
                 raise ConfigError(f"{path}: {where} needs `{key}`")
-        if str(item["from"]) > str(item["to"]):
+        start, end = pad_code(str(item["from"]), width), pad_code(str(item["to"]), width)
+        if len(start) != len(end):
+            raise ConfigError(
+                f'{path}: {where} bounds "{start}" and "{end}" differ in length; set '
+                "`code_width` so codes are compared at one width"
+            )
+        if start > end:
             raise ConfigError(f"{path}: {where} has from > to")
         ranges.append(
             CodeRange(
-                start=str(item["from"]),
-                end=str(item["to"]),
+                start=start,
+                end=end,
                 category=_check_category(item["category"], path, where),
             )
         )
@@ -206,6 +215,12 @@ def _require(section: dict, key: str, where: str, path: Path) -> str:
     if key not in section:
         raise ConfigError(f"{path}: [{where}] needs `{key}`")
     return str(section[key])
+
+
+def pad_code(code: str, width: int) -> str:
+    """Zero-pad numeric codes to ``width``; other codes are upper-cased as given."""
+    code = code.strip()
+    return code.zfill(width) if width and code.isdigit() else code.upper()
 
 
 def _as_list(value: str | list[str]) -> list[str]:

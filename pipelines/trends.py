@@ -8,6 +8,7 @@ conditional test is reported, never a bare percent change.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,7 +94,7 @@ def compare_counts(
     """
     if current < 0 or previous < 0:
         raise ValueError(f"counts must be >= 0, got {current} and {previous}")
-    if exposure_ratio <= 0:
+    if not math.isfinite(exposure_ratio) or exposure_ratio <= 0:
         raise ValueError(f"exposure_ratio must be > 0, got {exposure_ratio}")
     p_value = _p_value(int(current), int(previous), round(float(exposure_ratio), 9))
     return CountComparison(int(current), int(previous), p_value, exposure_ratio, alpha)

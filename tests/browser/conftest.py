@@ -7,6 +7,7 @@ Tests here should carry ``@pytest.mark.browser``; they are skipped when
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def streamlit_server() -> Iterator[StartServer]:
 def chromium_browser():
     """One headless system Chromium per session, or skip if it cannot run."""
     if not CHROMIUM.exists():
-        pytest.skip(
+        # In CI a missing browser is a failure, not a silent skip.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
             f"browser test needs Chromium at {CHROMIUM}; apt-get install chromium"
         )
     sync_api = pytest.importorskip(

@@ -287,3 +287,11 @@ def test_rebuilt_map_keeps_the_same_streamlit_folium_key():
     assert generate_js_hash(_get_map_string(first), "k", False) == generate_js_hash(
         _get_map_string(second), "k", False
     )
+
+
+def test_count_classes_have_whole_number_legend_labels():
+    # Quantiles of 1..9 in 3 classes cut at 3.67 and 6.33: classes hold 1-3, 4-6, 7-9.
+    html_text = choropleth(make_squares(), k=3).get_root().render()
+    for label in ("1 – 3", "4 – 6", "7 – 9"):
+        assert label in html_text
+    assert "3.67" not in html_text

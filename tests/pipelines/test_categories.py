@@ -168,12 +168,6 @@ category = "theft"
     assert cats.tolist() == ["theft", "arson", "theft", None]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: range bounds are neither padded to code_width nor rejected; with "
-    'code_width = 6, from = "30000" / to = "39999" never matches any padded code '
-    "(len check in _category_of), a silent gap the loader promises to prevent",
-)
 def test_range_bounds_shorter_than_code_width_are_padded_or_rejected(tmp_path):
     path = write_profile(
         tmp_path,
@@ -195,11 +189,6 @@ category = "robbery"
     assert cats.tolist() == ["robbery"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: [categories.codes] keys are not padded to code_width; with "
-    'code_width = 6, "91114" = "domestic" never matches (lookup uses "091114")',
-)
 def test_exact_codes_shorter_than_code_width_are_padded_or_rejected(tmp_path):
     path = write_profile(
         tmp_path,

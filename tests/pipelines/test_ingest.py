@@ -18,7 +18,7 @@ from pyproj import Transformer
 from pipelines import schema as s
 from pipelines.errors import InputFileError
 from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
-from pipelines.readers import LINE_COLUMN, normalize_header, read_export
+from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, normalize_header, read_export
 from pipelines.source_profile import load_source_profile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -146,8 +146,9 @@ def test_reader_keeps_text_cells_and_numbers_lines_from_two(export_path):
     assert table.file_name == "june2019.csv"
     assert table.encoding == "cp1252"
     assert table.sha256 == hashlib.sha256(export_path.read_bytes()).hexdigest()
-    assert list(table.rows.columns) == [*HEADER.split(","), LINE_COLUMN]
+    assert list(table.rows.columns) == [*HEADER.split(","), LINE_COLUMN, PROBLEM_COLUMN]
     assert table.rows[LINE_COLUMN].tolist() == [line for line, _ in ROWS]
+    assert table.rows[PROBLEM_COLUMN].isna().all()
     assert table.rows["Crime"].iloc[0] == " 31111"  # cells are not stripped
     assert table.rows["LocationName"].iloc[9] == "HOTEL LUMIÈRE"
 
@@ -383,14 +384,9 @@ def test_missing_label_column_is_an_error(tmp_path, profile):
         normalize_export(read_export(path), profile, ANALYSIS)
 
 
-# --- known bugs ---
+# --- reader edge cases ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_export numbers records 2, 3, ... (RangeIndex), not file lines; "
-    "a quoted field with a line break shifts every later line number",
-)
 def test_line_numbers_count_file_lines_across_quoted_line_breaks(tmp_path):
     rows = [
         NORMAL.replace(
@@ -402,11 +398,6 @@ def test_line_numbers_count_file_lines_across_quoted_line_breaks(tmp_path):
     assert table.rows[LINE_COLUMN].tolist() == [2, 4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pandas skips blank lines but read_export still numbers records "
-    "consecutively, so rows after a blank line get the wrong file line",
-)
 def test_line_numbers_count_file_lines_across_blank_lines(tmp_path):
     table = read_export(
         write_export(tmp_path / "blank.csv", HEADER, [NORMAL, "", NORMAL])
@@ -414,12 +405,6 @@ def test_line_numbers_count_file_lines_across_blank_lines(tmp_path):
     assert table.rows[LINE_COLUMN].tolist() == [2, 4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when data rows have one field more than the header (trailing "
-    "comma), pandas silently uses the first column as the index, shifting every "
-    "cell one column left (Complaint gets the CodedMonth value)",
-)
 def test_rows_with_an_extra_trailing_field_are_not_shifted(tmp_path):
     path = write_export(tmp_path / "trailing.csv", HEADER, [NORMAL + ",", NORMAL + ","])
     try:
@@ -429,14 +414,14 @@ def test_rows_with_an_extra_trailing_field_are_not_shifted(tmp_path):
     assert table.rows["Complaint"].tolist() == ["19-000001", "19-000001"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pd.errors.ParserError,
-    reason="BUG: a later row with more fields than the header raises pandas "
-    "ParserError (not InputFileError), so the CLI shows a traceback instead of "
-    "'Error: <file>: ...'",
-)
-def test_row_with_too_many_fields_is_an_input_file_error(tmp_path):
+def test_row_with_too_many_fields_is_quarantined_not_fatal(tmp_path, profile):
     path = write_export(tmp_path / "ragged.csv", HEADER, [NORMAL, NORMAL + ",extra"])
-    with pytest.raises(InputFileError, match=r"ragged\.csv"):
-        read_export(path)
+    staged = normalize_export(read_export(path), profile, ANALYSIS)
+    assert len(staged) == 2
+    assert pd.isna(staged["issue"].iloc[0])
+    assert staged["issue"].iloc[1] == "unparseable_row"
+    assert staged["issue_message"].iloc[1] == (
+        "row has 21 fields where the header has 20; expected one value per column"
+    )
+    assert staged["raw"].iloc[1].endswith(",extra")
+    assert staged["line"].tolist() == [2, 3]
