@@ -20,30 +20,42 @@ from pipelines import schema as s
 from pipelines.settings import LevelConfig
 
 PARENT = "parent"  # method code: taken from the finer area
+SPATIAL = "_spatial_area"  # the point-in-polygon answer before the label rule
+_LABEL_KNOWN = "_label_known"
 
 
-@dataclass(frozen=True)
-class LevelAgreement:
-    """How often the assignment equals the department's own label at one level."""
+AGREEMENT_COLUMNS = [
+    "source", "level", "compared", "point_in_polygon_agree", "assigned_agree",
+    "approximate_layer",
+]
 
-    level: str
-    compared: int
-    spatial_agree: int
-    final_agree: int
-    approximate: bool = False
 
-    def as_dict(self) -> dict:
-        def share(n: int) -> float | None:
-            return round(n / self.compared, 6) if self.compared else None
+def agreement_dict(table: pd.DataFrame) -> dict[str, dict]:
+    """Agreement table -> ``{level: {figures..., "by_source": {source: figures}}}``."""
 
+    def figures(row: pd.Series) -> dict:
+        n = int(row["compared"])
+        share = (lambda k: round(int(row[k]) / n, 6) if n else None)
         return {
-            "compared": self.compared,
-            "point_in_polygon_agree": self.spatial_agree,
-            "point_in_polygon_share": share(self.spatial_agree),
-            "assigned_agree": self.final_agree,
-            "assigned_share": share(self.final_agree),
-            "approximate_layer": self.approximate,
+            "compared": n,
+            "point_in_polygon_agree": int(row["point_in_polygon_agree"]),
+            "point_in_polygon_share": share("point_in_polygon_agree"),
+            "assigned_agree": int(row["assigned_agree"]),
+            "assigned_share": share("assigned_agree"),
+            "approximate_layer": bool(row["approximate_layer"]),
         }
+
+    out: dict[str, dict] = {}
+    for _, row in table.iterrows():
+        entry = out.setdefault(row["level"], {"by_source": {}})
+        if row["source"] == ALL_SOURCES:
+            entry.update(figures(row))
+        else:
+            entry["by_source"][row["source"]] = figures(row)
+    return out
+
+
+ALL_SOURCES = "all"
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,7 @@ class AreaAssignment:
     assigned: pd.DataFrame
     outside: pd.DataFrame
     no_location: pd.DataFrame
-    agreement: dict[str, LevelAgreement]
+    agreement: pd.DataFrame
     layers: dict[str, gpd.GeoDataFrame]
 
 
@@ -101,15 +113,19 @@ def assign_areas(
     assigned[s.area_column(fine)] = ids[result.index[keep]]
     assigned[s.method_column(fine)] = result.method[keep]
     assigned[s.LOCATED] = located[keep] & (result.method[keep] != LABEL_UNLOCATED)
-    agreement = {
-        fine: _agreement(fine, label_index, result.spatial_index, result.index, located)
-    }
+    spatial = result.spatial_index[keep]
+    assigned[SPATIAL] = np.where(spatial >= 0, ids[np.maximum(spatial, 0)], None)
+    assigned[_LABEL_KNOWN] = label_index[keep] >= 0
     layers = {fine: finest[["area_id", "name", "geometry"]]}
+    parents = {fine: None}
+    approximate = {fine: False}
     for level in levels[1:]:
-        parent_of, approximate = _parent_mapping(level, finest, assigned, fine)
+        parent_of, approximate[level.name] = _parent_mapping(level, finest, assigned, fine)
         _assign_coarse(assigned, level, parent_of, fine)
         layers[level.name] = dissolve_areas(finest, parent_of)
-        agreement[level.name] = _coarse_agreement(assigned, level, parent_of, fine, approximate)
+        parents[level.name] = parent_of
+    agreement = measure_agreement(assigned, fine, parents, approximate)
+    assigned = assigned.drop(columns=[SPATIAL, _LABEL_KNOWN])
     return AreaAssignment(
         assigned=assigned,
         outside=rows[~keep & located],
@@ -124,8 +140,19 @@ def _parent_mapping(
 ) -> tuple[pd.Series, bool]:
     """Parent id of each finest area; for label levels, the majority label."""
     if level.parent_field:
-        parent = normalize_area_ids(finest[level.parent_field])
-        return pd.Series(parent.values, index=finest["area_id"].values), False
+        parent = normalize_area_ids(finest[level.parent_field].astype(object))
+        mapping = pd.Series(parent.values, index=finest["area_id"].values)
+        if mapping.notna().all() or s.label_column(level.name) not in assigned:
+            return mapping, False
+        # Areas without a parent code take their incidents' majority label.
+        majority, _ = _majority_label(assigned, level, fine)
+        return mapping.fillna(majority), False
+    return _majority_label(assigned, level, fine)
+
+
+def _majority_label(
+    assigned: pd.DataFrame, level: LevelConfig, fine: str
+) -> tuple[pd.Series, bool]:
     labels = normalize_area_ids(assigned[s.label_column(level.name)].fillna(pd.NA))
     counts = (
         pd.DataFrame({"fine": assigned[s.area_column(fine)].values, "label": labels.values})
@@ -153,39 +180,41 @@ def _assign_coarse(
     assigned[s.method_column(level.name)] = method
 
 
-def _agreement(
-    level: str,
-    label_index: np.ndarray,
-    spatial: np.ndarray,
-    final: np.ndarray,
-    located: np.ndarray,
-) -> LevelAgreement:
-    compared = located & (label_index >= 0) & (spatial >= 0)
-    return LevelAgreement(
-        level=level,
-        compared=int(compared.sum()),
-        spatial_agree=int((compared & (spatial == label_index)).sum()),
-        final_agree=int((compared & (final == label_index)).sum()),
-    )
-
-
-def _coarse_agreement(
+def measure_agreement(
     assigned: pd.DataFrame,
-    level: LevelConfig,
-    parent_of: pd.Series,
     fine: str,
-    approximate: bool,
-) -> LevelAgreement:
-    label_col = s.label_column(level.name)
-    if label_col not in assigned:
-        return LevelAgreement(level.name, 0, 0, 0, approximate)
-    labels = normalize_area_ids(assigned[label_col].fillna(pd.NA))
-    spatial = assigned[s.area_column(fine)].map(parent_of)
-    compared = labels.notna() & spatial.notna() & assigned[s.LOCATED]
-    return LevelAgreement(
-        level=level.name,
-        compared=int(compared.sum()),
-        spatial_agree=int((compared & (spatial == labels)).sum()),
-        final_agree=int((compared & (assigned[s.area_column(level.name)] == labels)).sum()),
-        approximate=approximate,
-    )
+    parents: dict[str, pd.Series | None],
+    approximate: dict[str, bool],
+) -> pd.DataFrame:
+    """Agreement with the source's labels, per level and source (and ``all``).
+
+    Compared: located rows with a label naming a known area (at the finest
+    level) or any label (coarser levels) and a spatial answer.
+    ``point_in_polygon_agree`` counts the purely spatial answer (the parent of
+    the point-in-polygon area at coarser levels); ``assigned_agree`` the final
+    assignment after the label rule.
+    """
+    rows = []
+    located = assigned[s.LOCATED].to_numpy(dtype=bool)
+    for level, parent_of in parents.items():
+        label_col = s.label_column(level)
+        if label_col not in assigned:
+            continue
+        labels = normalize_area_ids(assigned[label_col].fillna(pd.NA))
+        spatial = assigned[SPATIAL] if parent_of is None else assigned[SPATIAL].map(parent_of)
+        known = assigned[_LABEL_KNOWN] if parent_of is None else labels.notna()
+        compared = located & known.to_numpy(dtype=bool) & spatial.notna().to_numpy()
+        frame = pd.DataFrame({
+            "source": assigned[s.SOURCE].to_numpy(),
+            "compared": compared,
+            "point_in_polygon_agree": compared & (spatial == labels).to_numpy(dtype=bool),
+            "assigned_agree": compared
+            & (assigned[s.area_column(level)] == labels).to_numpy(dtype=bool),
+        })
+        sums = frame.groupby("source").sum()
+        sums.loc[ALL_SOURCES] = frame.drop(columns="source").sum()
+        sums = sums.reset_index().assign(level=level, approximate_layer=approximate[level])
+        rows.append(sums[sums["compared"] > 0])
+    if not rows:
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    return pd.concat(rows, ignore_index=True)[AGREEMENT_COLUMNS]

@@ -20,8 +20,9 @@ import pandas as pd
 from geo.crs import LONLAT
 from pipelines import schema as s
 from pipelines import store
-from pipelines.areas import assign_areas
+from pipelines.areas import agreement_dict, assign_areas
 from pipelines.catalog import load_finest_layer, load_population
+from pipelines.dedupe import keep_latest_versions
 from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
 from pipelines.profiles import build_profiles
 from pipelines.readers import read_export
@@ -133,6 +134,8 @@ def _stage_files(
         staged = normalize_export(table, profile, settings.analysis_crs)
         staged = _with_label_columns(staged, settings)
         store.append_rows(con, "staged", staged)
+        store.record_source(con, profile.name, profile.kind, profile.unique_ids,
+                            str(profile.path))
         store.append_rows(con, "files", pd.DataFrame([{
             "source": profile.name, "file": table.file_name, "sha256": table.sha256,
             "rows": len(staged), "encoding": table.encoding,
@@ -164,7 +167,10 @@ def _derive(
     progress("Netting reversals", 0, 4)
     staged = con.execute("SELECT * FROM staged").df()
     unparseable = staged[ISSUE] == "unparseable_row"
-    netting = net_reversals(staged[~unparseable])
+    dedupe = keep_latest_versions(
+        staged[~unparseable], store.unique_id_sources(con), store.file_load_order(con)
+    )
+    netting = net_reversals(dedupe.kept)
     counted = netting.counted
     has_issue = counted[ISSUE].notna()
     progress("Assigning areas", 1, 4)
@@ -174,6 +180,7 @@ def _derive(
     quarantine = pd.concat(
         [
             _quarantine(staged[unparseable]),
+            _quarantine(dedupe.duplicates, "duplicate", dedupe.duplicates["message"]),
             _quarantine(netting.unmatched, "reversal_without_original",
                         "reversal (count -1) with no earlier record of the same "
                         "incident and offense code in the loaded data"),
@@ -187,21 +194,18 @@ def _derive(
         ignore_index=True,
     )
     progress("Writing store", 2, 4)
-    incidents = areas.assigned.drop(columns=[s.RAW, ISSUE, ISSUE_MESSAGE])
+    incidents = areas.assigned.drop(columns=[s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"])
     store.replace_table(con, "incidents", incidents, order_by=s.OCCURRED_AT)
     store.replace_table(
-        con, "netted", netting.netted.drop(columns=[ISSUE, ISSUE_MESSAGE])
+        con, "netted", netting.netted.drop(columns=[ISSUE, ISSUE_MESSAGE, "updated_at"])
     )
     store.replace_table(con, "quarantine", quarantine)
     area_table = _area_table(areas.layers, settings)
     store.replace_table(con, "areas", area_table)
     progress("Building profiles", 3, 4)
     as_of = _refresh_aggregates(con, settings, area_table)
-    agreement = {lv: a.as_dict() for lv, a in areas.agreement.items()}
-    store.replace_table(
-        con, "label_agreement",
-        pd.DataFrame([{"level": lv, **a} for lv, a in agreement.items()]),
-    )
+    agreement = agreement_dict(areas.agreement)
+    store.replace_table(con, "label_agreement", areas.agreement)
     by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
     read = len(staged)
     kept = len(incidents) + len(netting.netted)
@@ -233,11 +237,11 @@ def _derive(
 
 
 def _quarantine(
-    rows: pd.DataFrame, reason: str | None = None, message: str | None = None
+    rows: pd.DataFrame, reason: str | None = None, message: str | pd.Series | None = None
 ) -> pd.DataFrame:
     out = rows.assign(
         reason=reason if reason else rows[ISSUE],
-        message=message if message else rows[ISSUE_MESSAGE],
+        message=message if message is not None else rows[ISSUE_MESSAGE],
     )
     return out[QUARANTINE_COLUMNS].reset_index(drop=True)
 

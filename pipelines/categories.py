@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
 from pipelines.schema import SENSITIVE_CATEGORIES
@@ -13,8 +15,9 @@ def categorize_offenses(
 ) -> tuple[pd.Series, pd.Series]:
     """Map offense codes to categories and flag sensitive offenses.
 
-    Exact codes (``[categories.codes]``) win over ranges; codes are zero-padded
-    to ``code_width`` first. A description matching a sensitive pattern, or a
+    Exact codes (``[categories.codes]``) win over ranges, ranges over keyword
+    rules on the description (first match wins), and those over the profile's
+    ``default`` category; codes are zero-padded to ``code_width`` first. A description matching a sensitive pattern, or a
     sensitive category, makes the row sensitive.
 
     Returns
@@ -31,8 +34,18 @@ def categorize_offenses(
     padded = _pad(codes, profile.code_width)
     lookup = {code: _category_of(code, profile) for code in padded.dropna().unique()}
     category = padded.map(lookup).astype(object)
-    category = category.where(category.notna(), None)
     upper = descriptions.fillna("").str.upper()
+    for rule in profile.keyword_rules:
+        todo = category.isna()
+        if not todo.any():
+            break
+        with warnings.catch_warnings():  # groups in a user's pattern are fine here
+            warnings.simplefilter("ignore", UserWarning)
+            hit = todo & upper.str.contains(rule.pattern, case=False, regex=True)
+        category[hit] = rule.category
+    if profile.default_category:
+        category = category.fillna(profile.default_category)
+    category = category.where(category.notna(), None)
     sensitive = category.isin(SENSITIVE_CATEGORIES)
     for pattern in profile.sensitive_patterns:
         sensitive |= upper.str.contains(pattern, regex=False)

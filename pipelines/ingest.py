@@ -20,7 +20,8 @@ from pipelines.readers import (
     ExportTable,
     normalize_header,
 )
-from pipelines.source_profile import SourceProfile
+from pipelines.locations import parse_point_text
+from pipelines.source_profile import LOCATION_TEXT, UPDATED_AT, SourceProfile
 
 _META = (LINE_COLUMN, PROBLEM_COLUMN)
 ISSUE = "issue"
@@ -74,18 +75,20 @@ def normalize_export(
         out[s.REPORTED_AT] = _parse_dates(text[s.REPORTED_AT], profile, s.REPORTED_AT)
     else:
         out[s.REPORTED_AT] = pd.NaT
-    out[s.COUNT] = _parse_count(text.get(s.COUNT))
+    out[s.COUNT] = _parse_count(text.get(s.COUNT), out.index)
     out[s.CATEGORY], out[s.SENSITIVE] = categorize_offenses(
         out[s.OFFENSE_CODE], out[s.OFFENSE_DESC], profile
     )
+    _flag_sensitive_column(out, raw, profile, table.file_name)
     _add_location(out, text, profile, analysis_crs)
     for level, spec in profile.labels.items():
         values = _text(raw, (_match_header(raw, spec.column, table.file_name),))
+        if spec.values:
+            values = values.replace(spec.values)
         out[s.label_column(level)] = values.where(
             ~values.isin(("", *spec.missing)), None
         )
-    for column in s.CALL_COLUMNS:
-        out[column] = None
+    _add_call_fields(out, text, profile)
     out[s.RAW] = _raw_text(raw)
     out[PROBLEM_COLUMN] = raw[PROBLEM_COLUMN].to_numpy()
     _flag_issues(out, text, profile)
@@ -140,35 +143,86 @@ def _parse_dates(values: pd.Series, profile: SourceProfile, field: str) -> pd.Se
     return parsed
 
 
-def _parse_count(values: pd.Series | None) -> pd.Series:
+def _parse_count(values: pd.Series | None, index: pd.Index) -> pd.Series:
     if values is None:
-        return pd.Series(1, dtype="Int64")
+        return pd.Series(1, index=index, dtype="Int64")
     return pd.to_numeric(values, errors="coerce").astype("Int64")
 
 
 def _add_location(
     out: pd.DataFrame, text: dict, profile: SourceProfile, analysis_crs: str
 ) -> None:
-    if s.X in text and s.Y in text:
-        xs = pd.to_numeric(text[s.X], errors="coerce").to_numpy("float64")
-        ys = pd.to_numeric(text[s.Y], errors="coerce").to_numpy("float64")
-        src = profile.crs or LONLAT
-    elif s.LON in text and s.LAT in text:
-        xs = pd.to_numeric(text[s.LON], errors="coerce").to_numpy("float64")
-        ys = pd.to_numeric(text[s.LAT], errors="coerce").to_numpy("float64")
-        src = LONLAT
-    else:
-        xs = ys = np.full(len(out), np.nan)
-        src = LONLAT
-    usable = np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) < 1e9) & (np.abs(ys) < 1e9)
-    if profile.missing_xy is not None:
-        mx, my = profile.missing_xy
-        usable &= ~((xs == mx) & (ys == my))
-    xs = np.where(usable, xs, np.nan)
-    ys = np.where(usable, ys, np.nan)
-    out[s.X], out[s.Y] = transform_xy(xs, ys, src, analysis_crs)
-    out[s.LON], out[s.LAT] = transform_xy(xs, ys, src, LONLAT)
+    """x/y (analysis CRS), lon/lat and ``located``, from the first usable source.
+
+    Sources in order: projected ``x``/``y`` (the profile's CRS), ``lon``/``lat``
+    columns, then one ``location`` text column. A pair equal to the profile's
+    ``missing_xy``, non-finite, or outside lon/lat range counts as no location.
+    """
+    n = len(out)
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    for src, xs, ys in _candidate_points(text, profile, n):
+        usable = np.isfinite(xs) & np.isfinite(ys) & np.isnan(lon)
+        if profile.missing_xy is not None:
+            mx, my = profile.missing_xy
+            usable &= ~((xs == mx) & (ys == my))
+        if src != LONLAT:
+            usable &= (np.abs(xs) < 1e8) & (np.abs(ys) < 1e8)
+        if not usable.any():
+            continue
+        cand_lon, cand_lat = transform_xy(
+            np.where(usable, xs, np.nan), np.where(usable, ys, np.nan), src, LONLAT
+        )
+        usable &= (np.abs(cand_lon) <= 180) & (np.abs(cand_lat) <= 90)
+        lon[usable], lat[usable] = cand_lon[usable], cand_lat[usable]
+    out[s.LON], out[s.LAT] = lon, lat
+    out[s.X], out[s.Y] = transform_xy(lon, lat, LONLAT, analysis_crs)
     out[s.LOCATED] = np.isfinite(out[s.X].to_numpy()) & np.isfinite(out[s.Y].to_numpy())
+
+
+def _candidate_points(text: dict, profile: SourceProfile, n: int):
+    def numbers(field: str) -> np.ndarray:
+        return pd.to_numeric(text[field], errors="coerce").to_numpy("float64")
+
+    if s.X in text and s.Y in text:
+        yield profile.crs or LONLAT, numbers(s.X), numbers(s.Y)
+    if s.LON in text and s.LAT in text:
+        yield LONLAT, numbers(s.LON), numbers(s.LAT)
+    if LOCATION_TEXT in text:
+        lon, lat = parse_point_text(text[LOCATION_TEXT])
+        yield LONLAT, lon, lat
+
+
+def _add_call_fields(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
+    """CAD fields: priority, mapped call source and the call's timestamps."""
+    for column in s.CALL_COLUMNS:
+        out[column] = None
+    if s.PRIORITY in text:
+        out[s.PRIORITY] = text[s.PRIORITY].where(text[s.PRIORITY] != "", None)
+    if s.CALL_SOURCE in text:
+        raw = text[s.CALL_SOURCE].str.upper()
+        out[s.CALL_SOURCE] = raw.map(profile.call_sources).where(raw != "", None)
+        out.loc[out[s.CALL_SOURCE].isna() & (raw != ""), s.CALL_SOURCE] = "other"
+    for column in (s.QUEUED_AT, s.DISPATCHED_AT, s.ARRIVED_AT, s.CLEARED_AT):
+        if column in text:
+            out[column] = _parse_dates(text[column], profile, column)
+    for column in (s.UNIT, s.DISPOSITION):
+        if column in text:
+            out[column] = text[column]
+    out[UPDATED_AT] = (
+        _parse_dates(text[UPDATED_AT], profile, UPDATED_AT) if UPDATED_AT in text
+        else pd.NaT
+    )
+
+
+def _flag_sensitive_column(out: pd.DataFrame, raw: pd.DataFrame, profile: SourceProfile,
+                           file_name: str) -> None:
+    if profile.sensitive_column:
+        column = _match_header(raw, profile.sensitive_column, file_name)
+        flagged = raw[column].astype(str).str.strip().str.upper().isin(
+            profile.sensitive_true
+        )
+        out[s.SENSITIVE] = out[s.SENSITIVE] | flagged.to_numpy()
 
 
 def _raw_text(raw: pd.DataFrame) -> pd.Series:

@@ -73,9 +73,12 @@ def _parse_csv(text: str, path: Path) -> pd.DataFrame:
 
     Python's csv module is used (not pandas) because it reports physical line
     numbers across quoted line breaks and blank lines, and lets a ragged row be
-    flagged instead of shifting or failing the whole file. Extra trailing fields
-    that are empty (a trailing comma) are dropped; any other field-count mismatch
-    is recorded in ``__problem__`` and the row becomes ``unparseable_row``.
+    flagged instead of shifting or failing the whole file. Two export quirks are
+    undone: a whole row wrapped in one pair of quotes, with its own quotes
+    doubled (as some spreadsheet copies write it), is parsed again as a row, and a leading unnamed index
+    column (pandas ``to_csv`` output) is dropped. Extra trailing fields that are
+    empty (a trailing comma) are dropped; any other field-count mismatch is
+    recorded in ``__problem__`` and the row becomes ``unparseable_row``.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -89,14 +92,7 @@ def _parse_csv(text: str, path: Path) -> pd.DataFrame:
             start, last_line = last_line + 1, reader.line_num
             if not fields or fields == [""]:
                 continue  # a blank line is not a record
-            while len(fields) > width and fields[-1] == "":
-                fields = fields[:-1]
-            problem = None
-            if len(fields) != width:
-                problem = f"{len(fields)} fields where the header has {width}"
-                fields = (fields + [""] * width)[:width] if len(fields) < width else (
-                    fields[: width - 1] + [",".join(fields[width - 1:])]
-                )
+            fields, problem = _fit_fields(fields, width)
             records.append(fields)
             lines.append(start)
             problems.append(problem)
@@ -105,16 +101,42 @@ def _parse_csv(text: str, path: Path) -> pd.DataFrame:
             f"{path}: line {reader.line_num}: not readable as CSV ({exc}); check the "
             "delimiter and quoting"
         ) from exc
-    if len(set(header)) != width:
-        duplicated = sorted({h for h in header if header.count(h) > 1})
+    if width == 1 and records and "," not in header[0] and any(
+        d in header[0] for d in ";\t|"
+    ):
+        raise InputFileError(
+            f"{path}: the header has one column ('{header[0][:60]}'); the file seems "
+            "to use another delimiter than a comma. Save it as comma-separated CSV"
+        )
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    if header and header[0] == "":
+        frame = frame.iloc[:, 1:]  # unnamed index column
+    names = list(frame.columns)
+    if len(set(names)) != len(names):
+        duplicated = sorted({h for h in names if names.count(h) > 1})
         raise InputFileError(
             f"{path}: the header repeats column name(s) {duplicated}; each column "
             "needs its own name"
         )
-    frame = pd.DataFrame(records, columns=header, dtype=object)
     frame[LINE_COLUMN] = pd.array(lines, dtype="int64")
     frame[PROBLEM_COLUMN] = pd.array(problems, dtype=object)
     return frame
+
+
+def _fit_fields(fields: list[str], width: int) -> tuple[list[str], str | None]:
+    """Unwrap a quoted whole row, drop empty trailing fields, pad or flag the rest."""
+    if len(fields) == 1 and width > 1 and "," in fields[0]:
+        inner = next(csv.reader([fields[0]]), fields)
+        if len(inner) > 1:
+            fields = inner
+    while len(fields) > width and fields[-1] == "":
+        fields = fields[:-1]
+    if len(fields) == width:
+        return fields, None
+    problem = f"{len(fields)} fields where the header has {width}"
+    if len(fields) < width:
+        return fields + [""] * (width - len(fields)), problem
+    return fields[: width - 1] + [",".join(fields[width - 1:])], problem
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -7,6 +7,7 @@ not a silent gap later.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,14 @@ from pathlib import Path
 from pipelines import schema
 from pipelines.errors import ConfigError
 
+LOCATION_TEXT = "location"  # one text column holding a point: "(lat, lon)", etc.
+UPDATED_AT = "updated_at"  # when the source last changed the record
+CALL_SOURCES = ("911", "phone", "on-view", "alarm", "report", "other")
+
 _FIELDS = (
     schema.INCIDENT_ID, schema.OFFENSE_CODE, schema.OFFENSE_DESC, schema.OCCURRED_AT,
     schema.REPORTED_AT, schema.COUNT, schema.X, schema.Y, schema.LON, schema.LAT,
-    schema.BLOCK_ADDRESS, *schema.CALL_COLUMNS,
+    schema.BLOCK_ADDRESS, LOCATION_TEXT, UPDATED_AT, *schema.CALL_COLUMNS,
 )
 _REQUIRED = (schema.INCIDENT_ID, schema.OCCURRED_AT)
 
@@ -32,11 +37,20 @@ class CodeRange:
 
 
 @dataclass(frozen=True)
+class KeywordRule:
+    """Regular expression (case-insensitive) on the offense description."""
+
+    pattern: str
+    category: str
+
+
+@dataclass(frozen=True)
 class LabelSpec:
     """Column with the department's own area code at one level."""
 
     column: str
     missing: tuple[str, ...] = ()
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,12 @@ class SourceProfile:
     code_ranges: tuple[CodeRange, ...]
     sensitive_patterns: tuple[str, ...]
     description: str = ""
-    extra: dict = field(default_factory=dict)
+    keyword_rules: tuple[KeywordRule, ...] = ()
+    default_category: str | None = None
+    sensitive_column: str | None = None
+    sensitive_true: tuple[str, ...] = ()
+    call_sources: dict[str, str] = field(default_factory=dict)
+    unique_ids: bool = False
 
 
 def load_source_profile(path: str | Path) -> SourceProfile:
@@ -139,6 +158,16 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
             p.upper() for p in categories.get("sensitive_patterns", [])
         ),
         description=source.get("description", ""),
+        keyword_rules=tuple(_parse_keywords(categories.get("keyword", []), path)),
+        default_category=_check_category(categories["default"], path, "[categories]")
+        if "default" in categories
+        else None,
+        sensitive_column=doc.get("sensitive", {}).get("column"),
+        sensitive_true=tuple(
+            str(v).upper() for v in doc.get("sensitive", {}).get("true_values", ["TRUE"])
+        ),
+        call_sources=_parse_call_sources(doc.get("calls", {}).get("sources", {}), path),
+        unique_ids=bool(source.get("unique_ids", False)),
     )
 
 
@@ -167,6 +196,7 @@ def _parse_labels(section: dict, path: Path) -> dict[str, LabelSpec]:
         labels[level] = LabelSpec(
             column=spec["column"],
             missing=tuple(str(v) for v in spec.get("missing", ())),
+            values={str(k): str(v) for k, v in spec.get("values", {}).items()},
         )
     return labels
 
@@ -194,6 +224,35 @@ def _parse_ranges(items: list[dict], width: int, path: Path) -> list[CodeRange]:
             )
         )
     return ranges
+
+
+def _parse_keywords(items: list[dict], path: Path) -> list[KeywordRule]:
+    rules = []
+    for i, item in enumerate(items, start=1):
+        where = f"[[categories.keyword]] #{i}"
+        if "pattern" not in item or "category" not in item:
+            raise ConfigError(f"{path}: {where} needs `pattern` and `category`")
+        try:
+            re.compile(item["pattern"])
+        except re.error as exc:
+            raise ConfigError(
+                f"{path}: {where} pattern '{item['pattern']}' is not a valid regular "
+                f"expression ({exc})"
+            ) from exc
+        rules.append(
+            KeywordRule(item["pattern"], _check_category(item["category"], path, where))
+        )
+    return rules
+
+
+def _parse_call_sources(mapping: dict, path: Path) -> dict[str, str]:
+    for value, source in mapping.items():
+        if source not in CALL_SOURCES:
+            raise ConfigError(
+                f'{path}: [calls.sources] "{value}" maps to "{source}" but is expected '
+                f"to map to one of {list(CALL_SOURCES)}"
+            )
+    return {str(k).strip().upper(): v for k, v in mapping.items()}
 
 
 def _check_category(category: str, path: Path, where: str) -> str:

@@ -31,6 +31,10 @@ _FIXED_DDL = {
         "CREATE TABLE files (source VARCHAR, file VARCHAR, sha256 VARCHAR, "
         "rows BIGINT, encoding VARCHAR, ingested_at TIMESTAMP)"
     ),
+    "sources": (
+        "CREATE TABLE sources (source VARCHAR PRIMARY KEY, kind VARCHAR, "
+        "unique_ids BOOLEAN, profile VARCHAR)"
+    ),
 }
 
 
@@ -149,3 +153,25 @@ def write_meta(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> Non
 def known_file_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     """(source, sha256) of every export already in the store."""
     return {tuple(r) for r in con.execute("SELECT source, sha256 FROM files").fetchall()}
+
+
+def record_source(
+    con: duckdb.DuckDBPyConnection, name: str, kind: str, unique_ids: bool, profile: str
+) -> None:
+    """Remember how a source's records are identified (used by every rebuild)."""
+    con.execute(
+        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+        [name, kind, unique_ids, profile],
+    )
+
+
+def unique_id_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Sources whose incident ids identify one record each."""
+    return {r[0] for r in con.execute(
+        "SELECT source FROM sources WHERE unique_ids").fetchall()}
+
+
+def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each loaded export's position in load order (later loads rank higher)."""
+    rows = con.execute("SELECT file FROM files ORDER BY ingested_at, rowid").fetchall()
+    return {name: i for i, (name,) in enumerate(rows)}
