@@ -158,6 +158,25 @@ def ingest(
 
 
 @app.command()
+def check(
+    profile: Annotated[Path, typer.Argument(help="Source profile TOML to test.")],
+    files: Annotated[list[Path], typer.Argument(help="Export files to read with it.")],
+    config: ConfigOption = None,
+) -> None:
+    """Dry run: read exports with a profile against the config's area layers and
+    print the quality report. Writes nothing.
+
+    Example: beatprofile check profiles/stlouis_slmpd.toml june2019.csv
+    """
+    from pipelines.check import check_exports
+    from pipelines.quality import format_quality_report
+
+    settings = _settings(config, None)
+    report = check_exports(profile, files, settings)
+    out.print(format_quality_report(report), markup=False, highlight=False)
+
+
+@app.command()
 def serve(
     config: ConfigOption = None,
     store: StoreOption = None,

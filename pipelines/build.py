@@ -20,13 +20,13 @@ import pandas as pd
 from geo.crs import LONLAT
 from pipelines import schema as s
 from pipelines import store
-from pipelines.areas import agreement_dict, assign_areas
+from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
-from pipelines.dedupe import keep_latest_versions
-from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
+from pipelines.derive import derive_incidents
+from pipelines.ingest import normalize_export
 from pipelines.profiles import build_profiles
 from pipelines.readers import read_export
-from pipelines.reversals import NETTED_ROLE, net_reversals
+from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import SourceProfile, load_source_profile
 
@@ -34,11 +34,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Callback ``(step description, done, total)`` for progress bars."""
-
-QUARANTINE_COLUMNS = [
-    s.SOURCE, s.FILE, s.LINE, s.INCIDENT_ID, "reason", "message", s.RAW, s.LON, s.LAT,
-]
-
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -164,51 +159,24 @@ def _derive(
     progress: Progress,
 ) -> dict:
     """Recompute every derived table from all staged rows."""
-    progress("Netting reversals", 0, 4)
+    progress("Assigning areas", 0, 3)
     staged = con.execute("SELECT * FROM staged").df()
-    unparseable = staged[ISSUE] == "unparseable_row"
-    dedupe = keep_latest_versions(
-        staged[~unparseable], store.unique_id_sources(con), store.file_load_order(con)
+    derived = derive_incidents(
+        staged, settings, finest, store.unique_id_sources(con), store.file_load_order(con)
     )
-    netting = net_reversals(dedupe.kept)
-    counted = netting.counted
-    has_issue = counted[ISSUE].notna()
-    progress("Assigning areas", 1, 4)
-    areas = assign_areas(
-        counted[~has_issue], finest, settings.levels, settings.tolerance_m
-    )
-    quarantine = pd.concat(
-        [
-            _quarantine(staged[unparseable]),
-            _quarantine(dedupe.duplicates, "duplicate", dedupe.duplicates["message"]),
-            _quarantine(netting.unmatched, "reversal_without_original",
-                        "reversal (count -1) with no earlier record of the same "
-                        "incident and offense code in the loaded data"),
-            _quarantine(counted[has_issue]),
-            _quarantine(areas.outside, "outside_jurisdiction",
-                        f"location is more than {settings.tolerance_m} m outside "
-                        "every area of the finest level"),
-            _quarantine(areas.no_location, "no_location",
-                        "no usable coordinates and no area label"),
-        ],
-        ignore_index=True,
-    )
-    progress("Writing store", 2, 4)
-    incidents = areas.assigned.drop(columns=[s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"])
-    store.replace_table(con, "incidents", incidents, order_by=s.OCCURRED_AT)
-    store.replace_table(
-        con, "netted", netting.netted.drop(columns=[ISSUE, ISSUE_MESSAGE, "updated_at"])
-    )
-    store.replace_table(con, "quarantine", quarantine)
-    area_table = _area_table(areas.layers, settings)
+    progress("Writing store", 1, 3)
+    store.replace_table(con, "incidents", derived.incidents, order_by=s.OCCURRED_AT)
+    store.replace_table(con, "netted", derived.netted)
+    store.replace_table(con, "quarantine", derived.quarantine)
+    store.replace_table(con, "file_quality", file_quality(staged, derived))
+    area_table = _area_table(derived.areas.layers, settings)
     store.replace_table(con, "areas", area_table)
-    progress("Building profiles", 3, 4)
+    progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
-    agreement = agreement_dict(areas.agreement)
-    store.replace_table(con, "label_agreement", areas.agreement)
+    store.replace_table(con, "label_agreement", derived.areas.agreement)
+    quarantine = derived.quarantine
     by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
-    read = len(staged)
-    kept = len(incidents) + len(netting.netted)
+    read, kept = len(staged), derived.kept
     store.write_meta(con, {
         "department": settings.department,
         "analysis_crs": settings.analysis_crs,
@@ -221,29 +189,14 @@ def _derive(
         "tiles": settings.tiles or "",
         "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
     })
-    progress("Building profiles", 4, 4)
-    if read != kept + len(quarantine):
-        raise AssertionError(
-            f"conservation broken: read {read} != kept {kept} + quarantined "
-            f"{len(quarantine)}"
-        )
+    progress("Building profiles", 3, 3)
     return {
         "store": settings.store_path, "read": read, "kept": kept,
         "quarantined": len(quarantine),
         "quarantined_by_reason": {k: int(v) for k, v in by_reason.items()},
-        "net_crimes": len(incidents), "netted_rows": len(netting.netted),
-        "label_agreement": agreement, "as_of": as_of,
+        "net_crimes": len(derived.incidents), "netted_rows": len(derived.netted),
+        "label_agreement": agreement_dict(derived.areas.agreement), "as_of": as_of,
     }
-
-
-def _quarantine(
-    rows: pd.DataFrame, reason: str | None = None, message: str | pd.Series | None = None
-) -> pd.DataFrame:
-    out = rows.assign(
-        reason=reason if reason else rows[ISSUE],
-        message=message if message is not None else rows[ISSUE_MESSAGE],
-    )
-    return out[QUARANTINE_COLUMNS].reset_index(drop=True)
 
 
 def _area_table(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> pd.DataFrame:

@@ -54,7 +54,8 @@ def keep_latest_versions(
         sub[UPDATED_AT] if UPDATED_AT in sub else pd.Series(pd.NaT, index=sub.index)
     )
     order = pd.DataFrame({
-        "updated": pd.to_datetime(updated).fillna(pd.Timestamp.min),
+        # NaT becomes the smallest integer: records without a date sort first.
+        "updated": pd.to_datetime(updated).astype("datetime64[ns]").astype("int64"),
         "file_rank": sub[s.FILE].map(file_order).fillna(-1).to_numpy(),
         "line": sub[s.LINE].to_numpy(),
         "key_source": sub[s.SOURCE].to_numpy(),

@@ -1,0 +1,202 @@
+"""The data-quality report: what was read, kept and quarantined, and why.
+
+Used by ``beatprofile check`` (a dry run), by the build (stored per file in
+``file_quality``) and by the dashboard's data-quality page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.io import normalize_area_ids
+from pipelines import schema as s
+from pipelines.areas import ALL_SOURCES
+from pipelines.derive import Derived
+from pipelines.ingest import ISSUE
+
+_KEYS = [s.SOURCE, s.FILE]
+
+
+def file_quality(staged: pd.DataFrame, derived: Derived) -> pd.DataFrame:
+    """One row per (source, file): read = kept + quarantined, and the reasons.
+
+    Columns: ``source, file, read, kept, quarantined``, one ``q_<reason>`` column
+    per quarantine reason, ``located_share`` (rows with usable coordinates),
+    ``inside_share`` (of located rows, those inside the jurisdiction),
+    ``first_date``, ``last_date`` (occurred, of kept incidents),
+    ``date_failures`` (bad or future dates) and ``unmapped_codes`` (distinct).
+    """
+    read = staged.groupby(_KEYS).size().rename("read")
+    kept = pd.concat(
+        [derived.incidents[_KEYS], derived.netted[_KEYS]]
+    ).groupby(_KEYS).size().rename("kept")
+    reasons = (
+        derived.quarantine.groupby(_KEYS + ["reason"]).size().unstack(fill_value=0)
+        .reindex(columns=list(s.QUARANTINE_REASONS), fill_value=0)
+        .add_prefix("q_")
+    )
+    located = staged.groupby(_KEYS)[s.LOCATED].sum().rename("_located")
+    dates = derived.incidents.groupby(_KEYS)[s.OCCURRED_AT].agg(["min", "max"])
+    unmapped = (
+        staged[staged[ISSUE] == "unmapped_code"].groupby(_KEYS)[s.OFFENSE_CODE]
+        .nunique().rename("unmapped_codes")
+    )
+    table = pd.concat([read, kept, reasons, located, dates, unmapped], axis=1)
+    table = table.fillna({"kept": 0, "unmapped_codes": 0, "_located": 0})
+    table = table.fillna({c: 0 for c in reasons.columns}).reset_index()
+    q_cols = [f"q_{r}" for r in s.QUARANTINE_REASONS]
+    table[q_cols] = table[q_cols].astype("int64")
+    table["quarantined"] = table[q_cols].sum(axis=1)
+    table["located_share"] = table["_located"] / table["read"]
+    table["inside_share"] = 1 - table["q_outside_jurisdiction"] / table["_located"].where(
+        table["_located"] > 0
+    )
+    table["date_failures"] = table["q_bad_date"] + table["q_future_date"]
+    table = table.rename(columns={"min": "first_date", "max": "last_date"})
+    for column in ("read", "kept", "unmapped_codes"):
+        table[column] = table[column].astype("int64")
+    return table[
+        ["source", "file", "read", "kept", "quarantined", *q_cols, "located_share",
+         "inside_share", "first_date", "last_date", "date_failures", "unmapped_codes"]
+    ]
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Figures of a (dry) run, per file and per source, and label agreement."""
+
+    files: pd.DataFrame
+    agreement: pd.DataFrame
+    unmapped: pd.DataFrame
+    disagreements: pd.DataFrame
+
+    def sources(self) -> pd.DataFrame:
+        """The per-file figures summed per source."""
+        numeric = ["read", "kept", "quarantined", *[
+            c for c in self.files.columns if c.startswith("q_")
+        ], "date_failures"]
+        grouped = self.files.groupby("source")
+        out = grouped[numeric].sum()
+        located = (self.files["located_share"] * self.files["read"]).groupby(
+            self.files["source"]).sum()
+        out["located_share"] = located / out["read"]
+        outside = out["q_outside_jurisdiction"]
+        out["inside_share"] = 1 - outside / located.where(located > 0)
+        out["first_date"] = grouped["first_date"].min()
+        out["last_date"] = grouped["last_date"].max()
+        return out.reset_index()
+
+
+def quality_report(
+    staged: pd.DataFrame, derived: Derived, finest: gpd.GeoDataFrame, fine_level: str
+) -> QualityReport:
+    """Everything ``beatprofile check`` prints, from a dry run's frames."""
+    unmapped = (
+        staged[staged[ISSUE] == "unmapped_code"]
+        .groupby([s.SOURCE, s.OFFENSE_CODE, s.OFFENSE_DESC]).size()
+        .rename("rows").reset_index().sort_values("rows", ascending=False)
+    )
+    return QualityReport(
+        files=file_quality(staged, derived),
+        agreement=derived.areas.agreement,
+        unmapped=unmapped,
+        disagreements=largest_disagreements(derived.incidents, finest, fine_level),
+    )
+
+
+def largest_disagreements(
+    incidents: pd.DataFrame, finest: gpd.GeoDataFrame, level: str, n: int = 10
+) -> pd.DataFrame:
+    """Located incidents whose area differs from their own label, farthest first.
+
+    ``distance_m`` is the distance from the point to the labelled area's polygon
+    (beyond the tolerance, so location decided).
+    """
+    label_col, area_col = s.label_column(level), s.area_column(level)
+    if label_col not in incidents or incidents.empty:
+        return pd.DataFrame(columns=[s.SOURCE, s.FILE, s.LINE, "label", "assigned",
+                                     "distance_m"])
+    labels = normalize_area_ids(incidents[label_col].fillna(pd.NA))
+    polygons = pd.Series(finest.geometry.values, index=finest["area_id"].values)
+    differ = (
+        incidents[s.LOCATED].to_numpy(dtype=bool)
+        & labels.isin(polygons.index).to_numpy()
+        & (labels != incidents[area_col]).to_numpy(dtype=bool)
+    )
+    rows = incidents[differ]
+    points = shapely.points(rows[s.X].to_numpy(), rows[s.Y].to_numpy())
+    distance = shapely.distance(points, polygons.reindex(labels[differ]).to_numpy())
+    out = pd.DataFrame({
+        s.SOURCE: rows[s.SOURCE].to_numpy(), s.FILE: rows[s.FILE].to_numpy(),
+        s.LINE: rows[s.LINE].to_numpy(), "label": labels[differ].to_numpy(),
+        "assigned": rows[area_col].to_numpy(), "distance_m": np.round(distance, 1),
+    })
+    return out.sort_values("distance_m", ascending=False).head(n).reset_index(drop=True)
+
+
+def format_quality_report(report: QualityReport) -> str:
+    """The report as plain text for the terminal."""
+    lines = []
+    for _, src in report.sources().iterrows():
+        lines.append(f"Source {src['source']}:")
+        lines.append(
+            f"  rows read {src['read']:,} = would keep {src['kept']:,} + quarantine "
+            f"{src['quarantined']:,}"
+        )
+        for reason in s.QUARANTINE_REASONS:
+            if src[f"q_{reason}"]:
+                lines.append(f"    {reason}: {src[f'q_{reason}']:,}")
+        lines.append(
+            f"  located: {src['located_share']:.1%}; inside the jurisdiction: "
+            f"{_pct(src['inside_share'])} of located rows"
+        )
+        lines.append(
+            f"  dates (occurred, kept rows): {_day(src['first_date'])} to "
+            f"{_day(src['last_date'])}; unreadable or impossible dates: "
+            f"{src['date_failures']:,}"
+        )
+        codes = report.unmapped[report.unmapped[s.SOURCE] == src["source"]]
+        lines.append(f"  unmapped offense codes: {len(codes)}")
+        for _, code in codes.head(15).iterrows():
+            lines.append(
+                f"    {code[s.OFFENSE_CODE]} ({code[s.OFFENSE_DESC]}): {code['rows']:,} rows"
+            )
+        agreement = report.agreement[report.agreement["source"] == src["source"]]
+        for _, agree in agreement.iterrows():
+            lines.append(
+                f"  label agreement, {agree['level']}: "
+                f"{agree['assigned_agree'] / agree['compared']:.2%} assigned, "
+                f"{agree['point_in_polygon_agree'] / agree['compared']:.2%} "
+                f"point-in-polygon ({agree['compared']:,} rows)"
+            )
+    if len(report.disagreements):
+        lines.append("Largest disagreements with the source's own label (finest level):")
+        for _, row in report.disagreements.iterrows():
+            lines.append(
+                f"  {row[s.FILE]} line {row[s.LINE]}: label {row['label']}, assigned "
+                f"{row['assigned']}, {row['distance_m']:,.1f} m from the labelled area"
+            )
+    per_file = report.files
+    lines.append("Per file (read = kept + quarantined):")
+    for _, f in per_file.iterrows():
+        lines.append(
+            f"  {f[s.FILE]}: {f['read']:,} = {f['kept']:,} + {f['quarantined']:,}"
+        )
+    return "\n".join(lines)
+
+
+def _pct(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.1%}"
+
+
+def _day(value) -> str:
+    return "n/a" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+__all__ = ["ALL_SOURCES", "QualityReport", "file_quality", "format_quality_report",
+           "largest_disagreements", "quality_report"]
