@@ -10,6 +10,8 @@ PAGES = {
                 default=True),
         st.Page("app_pages/area_profile.py", title="Area profile",
                 icon=":material/insights:"),
+        st.Page("app_pages/data_quality.py", title="Data quality",
+                icon=":material/fact_check:"),
     ],
 }
 

@@ -87,3 +87,23 @@ def load_hour_weekday(path: str, filters: Filters, area_id: str) -> pd.DataFrame
 @st.cache_data(show_spinner=False)
 def load_profile(path: str, level: str, area_id: str) -> pd.DataFrame:
     return queries.profile_rows(_cursor(path), level, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_file_quality(path: str) -> pd.DataFrame:
+    return queries.file_quality(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_label_agreement(path: str) -> pd.DataFrame:
+    return queries.label_agreement(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_unmapped_codes(path: str) -> pd.DataFrame:
+    return queries.unmapped_codes(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_quarantined_points(path: str, reason: str, limit: int) -> tuple[pd.DataFrame, int]:
+    return queries.quarantined_points(_cursor(path), reason, limit)

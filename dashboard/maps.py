@@ -450,9 +450,9 @@ def _feature_collection(
     columns = [areas[col].tolist() for col, _ in tooltip_fields]
     features = []
     for row, (fid, geom) in enumerate(zip(ids, geoms, strict=True)):
-        props = {"label": _format_value(labels[row])}
+        props = {"label": tooltip_text(labels[row])}
         props.update(
-            {f"t{i}": _format_value(col[row]) for i, col in enumerate(columns)}
+            {f"t{i}": tooltip_text(col[row]) for i, col in enumerate(columns)}
         )
         features.append(
             {
@@ -484,7 +484,7 @@ def _styler(colours: dict[str, str], highlight: str | None) -> Any:
     return style
 
 
-def _format_value(value: Any) -> str:
+def tooltip_text(value: Any) -> str:
     """Tooltip text for one cell, HTML-escaped because tooltips use innerHTML."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NO_DATA_LABEL

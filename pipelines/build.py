@@ -187,6 +187,7 @@ def _derive(
         "config_path": str(settings.config_path),
         "min_count_public": settings.min_count_public,
         "tiles": settings.tiles or "",
+        "tiles_attribution": settings.tiles_attribution or "",
         "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
     })
     progress("Building profiles", 3, 3)

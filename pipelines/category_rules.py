@@ -23,14 +23,15 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
     KeywordRule(pattern, category)
     for pattern, category in (
         (r"HOMICIDE|MURDER|MANSLAUGHTER", "homicide"),
-        (r"\bSEX|\bRAPE|SODOMY|FONDL|MOLEST|INCEST|INDECEN|PORNOGRAPH|PEEPING",
+        (r"\bSEX|\bRAPE|SODOMY|FONDL|MOLEST|INCEST|INDECEN|PORN|PEEPING",
          "sex offense"),
         (r"ROBBERY|\bROB\b|CARJACK|HOLD ?UP", "robbery"),
         (r"\bAGG\w*\W+(ASSAULT|ASSLT|BATTERY)|(ASSAULT|ASSLT|BATTERY).*\bAGG",
          "aggravated assault"),
         (r"DOMESTIC|\bDV\b|FAMILY|CHILD (ABUSE|NEGLECT|ENDANGER)|INVOLVING CHILD",
          "domestic"),
-        (r"ASSAULT|ASSLT|BATTERY|INTIMIDAT|STALK|HARR?ASS|THREAT|FIGHT", "simple assault"),
+        (r"ASSAULT|ASSLT|BATTERY|INTIMIDAT|STALK|HARR?ASS|THREAT|FIGHT",
+         "simple assault"),
         (r"BURGL|BREAKING|HOME INVASION|\bBURG\b", "burglary"),
         (r"FRAUD|FORGERY|COUNTERFEIT|EMBEZZL|SWINDL|IMPERSONAT|DECEPTIVE|DECEIT|"
          r"IDENTITY THEFT|BAD CHECK|CREDIT CARD", "fraud"),
@@ -39,7 +40,8 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
         (r"(MOTOR VEHICLE|AUTO|VEHICLE|CAR) THEFT|THEFT OF (MOTOR )?VEH|"
          r"STOLEN (VEH|AUTO|CAR)", "motor vehicle theft"),
         (r"STOLEN PROP", "other"),
-        (r"THEFT|LARCENY|SHOPLIFT|STEAL|STOLEN|PICK-?POCKET|POCKET-?PICK|PURSE",
+        (r"\bDUI\b|\bDWI\b|DRIVING UNDER|WHILE INTOXICATED", "traffic"),
+        (r"THEFT|LARC|SHOPLIFT|STEAL|STOLEN|PICK-?POCKET|POCKET-?PICK|PURSE",
          "theft"),
         (r"ARSON|BURNING", "arson"),
         (r"VANDAL|DAMAGE|DESTRUCT|GRAFFITI|DAMG|MISCHIEF|PROPERTY DEST", "vandalism"),
@@ -162,6 +164,31 @@ def propose_offenses(
     ]
 
 
+def offense_proposals(
+    rows: pd.DataFrame, desc_columns: tuple[str, ...], code_column: str | None
+) -> tuple[list[OffenseProposal], int]:
+    """Offenses of an export with proposed categories, and the code width to pad to.
+
+    Descriptions are built as the ingest builds them (the columns joined by a
+    space). Numeric codes of differing lengths (`` 64701`` and ``265321``) get a
+    width, so ``[categories.codes]`` keys match the padded codes.
+
+    Example
+    -------
+    >>> offense_proposals(rows, ("Description",), "Crime")[1]
+    6
+    """
+    text = pd.Series("", index=rows.index, dtype=object)
+    for name in desc_columns:
+        text = (text + " " + rows[name].astype(str).str.strip()).str.strip()
+    codes = rows[code_column].astype(str).str.strip() if code_column else None
+    width = 0
+    if codes is not None:
+        lengths = codes[codes.str.fullmatch(r"\d+")].str.len()
+        width = int(lengths.max()) if lengths.nunique() > 1 else 0
+    return propose_offenses(codes, text, width), width
+
+
 def _code_proposal(code: str, group: pd.DataFrame) -> OffenseProposal:
     """Category of one code: that of its descriptions when (nearly) all agree."""
     rows = int(group["rows"].sum())
@@ -174,3 +201,95 @@ def _code_proposal(code: str, group: pd.DataFrame) -> OffenseProposal:
         category=top or None,
         consistent=bool(share >= 0.95),
     )
+
+
+def toml_value(value: object) -> str:
+    """A TOML literal for a string, number, bool or a list/tuple of them.
+
+    Example
+    -------
+    >>> toml_value(["a", 'b"c'])
+    '["a", "b\\\\"c"]'
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    text = str(value)
+    if "\\" in text and "'" not in text and not re.search(r"[\x00-\x1f\x7f]", text):
+        return f"'{text}'"  # a literal string: regular expressions stay readable
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return f'"{text}"'
+
+
+def render_categories(
+    offenses: list[OffenseProposal], code_width: int = 0, top: int = 200,
+    rules: tuple[KeywordRule, ...] = DEFAULT_RULES,
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE,
+) -> list[str]:
+    """TOML lines of a drafted profile's ``[categories]``: codes, rules, default.
+
+    Codes whose descriptions match a rule are listed in ``[categories.codes]``
+    (the ``top`` most frequent); codes that matched no rule are listed in a
+    comment, since only ``default`` catches them.
+
+    Example
+    -------
+    >>> render_categories([OffenseProposal("120", "Robbery", 5, "robbery")])[-1]
+    'category = "disorder"'
+    """
+    lines = [
+        "", "[categories]",
+        "# Exact codes first, then the keyword rules (case-insensitive regular",
+        "# expressions on the offense description, first match wins), then `default`,",
+        "# so no row is left unmapped. Categories: see pipelines/schema.py CATEGORIES.",
+        f"default = {toml_value(DEFAULT_CATEGORY)}",
+    ]
+    if code_width:
+        lines += ["# Numeric codes are zero-padded to this width.",
+                  f"code_width = {code_width}"]
+    lines += ["# Descriptions containing any of these are sensitive.",
+              f"sensitive_patterns = {toml_value(sensitive)}"]
+    listed = offenses[:top]
+    rarer = len(offenses) - top
+    more = f" ({rarer:,} rarer ones not listed)" if rarer > 0 else ""
+    coded = [o for o in listed if o.code and o.category and o.consistent]
+    if coded:
+        lines += ["", "[categories.codes]",
+                  f"# {len(offenses):,} offense codes in the file{more}; each one's",
+                  "# category is the keyword rule its description matched. Check them."]
+        lines += [f"{toml_value(o.code)} = {toml_value(o.category)}  # "
+                  f"{_comment(o.description)} ({o.rows:,} rows)" for o in coded]
+    lines += _unmatched_comment(listed)
+    for rule in rules:
+        lines += ["", "[[categories.keyword]]", f"pattern = {toml_value(rule.pattern)}",
+                  f"category = {toml_value(rule.category)}"]
+    return lines
+
+
+def _unmatched_comment(listed: list[OffenseProposal]) -> list[str]:
+    """Comment listing offenses only ``default`` takes, or split across categories."""
+    lines = []
+    default = [o for o in listed if not o.category]
+    mixed = [o for o in listed if o.code and o.category and not o.consistent]
+    if default:
+        lines += ["", f"# CHECK: these match no rule and become {DEFAULT_CATEGORY!r}:"]
+        lines += [f"#   {o.code + ' ' if o.code else ''}{_comment(o.description)} "
+                  f"({o.rows:,} rows)" for o in default]
+    if mixed:
+        lines += ["", "# CHECK: these codes' descriptions fall in several categories; "
+                  "left to the rules:"]
+        lines += [f"#   {o.code} {_comment(o.description)} ({o.rows:,} rows)"
+                  for o in mixed]
+    if any(not o.code for o in listed if o.category):
+        lines += ["", "# Proposed categories of the most frequent descriptions:"]
+        lines += [f"#   {_comment(o.description)} -> {o.category} ({o.rows:,} rows)"
+                  for o in listed if o.category]
+    return lines
+
+
+def _comment(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", " ", text)[:70]

@@ -20,7 +20,8 @@ from pipelines.reversals import net_reversals
 from pipelines.settings import Settings
 
 QUARANTINE_COLUMNS = [
-    s.SOURCE, s.FILE, s.LINE, s.INCIDENT_ID, "reason", "message", s.RAW, s.LON, s.LAT,
+    s.SOURCE, s.FILE, s.LINE, s.INCIDENT_ID, s.OFFENSE_CODE, s.OFFENSE_DESC, "reason",
+    "message", s.RAW, s.LON, s.LAT,
 ]
 _STAGING_ONLY = [s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"]
 

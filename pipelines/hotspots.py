@@ -96,7 +96,7 @@ def jurisdiction_polygon(
 def build_grid(
     areas: pd.DataFrame, level: str, analysis_crs: str, cell_size_m: float = 150.0
 ) -> Grid:
-    """Square cells over the union of ``level``'s areas (see :func:`geo.grid.make_grid`)."""
+    """Square cells over the union of ``level``'s areas (:func:`geo.grid.make_grid`)."""
     return make_grid(
         jurisdiction_polygon(areas, level, analysis_crs), cell_size_m, analysis_crs
     )
@@ -113,12 +113,16 @@ def grid_cells_table(grid: Grid, clip_to: BaseGeometry | None = None) -> pd.Data
         to ``clip_to`` when given) in lon/lat for maps.
     """
     if grid.crs is None:
-        raise ValueError("the grid has no CRS; build it with build_grid(..., analysis_crs)")
+        raise ValueError(
+            "the grid has no CRS; build it with build_grid(..., analysis_crs)"
+        )
     x, y = grid.centres
     boxes = cell_boxes(grid, clip_to)
 
+    crs = grid.crs
+
     def to_lonlat(coords: np.ndarray) -> np.ndarray:
-        return np.column_stack(transform_xy(coords[:, 0], coords[:, 1], grid.crs, LONLAT))
+        return np.column_stack(transform_xy(coords[:, 0], coords[:, 1], crs, LONLAT))
 
     lonlat = shapely.transform(boxes, to_lonlat)
     return pd.DataFrame({
@@ -191,7 +195,8 @@ def _check_columns(incidents: pd.DataFrame) -> None:
     missing = [c for c in INCIDENT_COLUMNS if c not in incidents.columns]
     if missing:
         raise ValueError(
-            f"incidents is missing columns {missing}; expected {list(INCIDENT_COLUMNS)} "
+            f"incidents is missing columns {missing}; expected "
+            f"{list(INCIDENT_COLUMNS)} "
             f"(found {list(incidents.columns)})"
         )
 

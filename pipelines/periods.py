@@ -34,7 +34,7 @@ def month_starts(last: pd.Timestamp, count: int) -> pd.DatetimeIndex:
 
 
 def month_codes(times: pd.Series, first: pd.Timestamp) -> np.ndarray:
-    """Months since the month of ``first`` (0 = that month; negative before; NaT -> -1)."""
+    """Months since the month of ``first`` (0 = that month; before it or NaT: < 0)."""
     t = pd.to_datetime(pd.Series(times)).reset_index(drop=True)
     first = pd.Timestamp(first)
     codes = (t.dt.year - first.year) * 12 + (t.dt.month - first.month)
@@ -42,7 +42,7 @@ def month_codes(times: pd.Series, first: pd.Timestamp) -> np.ndarray:
 
 
 def block_codes(times: pd.Series, as_of: pd.Timestamp, days: int) -> np.ndarray:
-    """Index of the ``days``-long block ending on ``as_of`` (0 = latest; -1 after as_of).
+    """Index of the ``days``-long block ending on ``as_of`` (0 = latest, -1 after).
 
     Block k covers the days ``(as_of - days * (k + 1), as_of - days * k]``, so
     block 0 of 28 days is the same window as the profiles' ``last28``.

@@ -3,13 +3,18 @@
 Column roles are guessed from the words in the headers and checked against the
 values; date formats are the strptime formats that parse the most sampled
 values; projected coordinates get the candidate CRS that puts the most sample
-points inside the given area layer. The draft is TOML text with a comment on
-each guess saying what it rests on and what to check.
+points inside the given area layer; the label column is the one whose values
+best match the area layer's ids. The draft is TOML text with a comment on each
+guess saying what it rests on and what to check.
+
+Sections: public API; column facts; dates; flags and CAD fields; coordinates
+and CRS; id, offense and address; area labels; TOML rendering.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,16 +22,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_crs_info
 from pyproj.enums import PJType
 
-from geo.crs import LONLAT, transform_xy
+from geo.crs import LONLAT
 from geo.io import normalize_area_ids
 from pipelines.category_rules import (
+    offense_proposals,
     propose_call_source,
-    propose_offenses,
     render_categories,
     toml_value,
 )
@@ -42,12 +47,11 @@ DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
     "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m",
 )
-SAMPLE_ROWS = 2000  # values looked at per column (evenly spaced through the file)
+SAMPLE_ROWS = 2000  # values looked at per column, evenly spaced through the file
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}")
 _PLACEHOLDER = re.compile(r"^(0+|-+|\?|N/?A|NULL|NONE|UNK|UNKNOWN)$", re.IGNORECASE)
-_TRUE = {"TRUE", "T", "Y", "YES", "1"}
-_FALSE = {"FALSE", "F", "N", "NO", "0"}
-_DATE_ROLES = (  # first match wins; occurred_at takes any other date column
+_TRUE, _FALSE = {"TRUE", "T", "Y", "YES", "1"}, {"FALSE", "F", "N", "NO", "0"}
+_DATE_ROLES = (  # first match wins; any other date column may be occurred_at
     ("updated_at", {"updated", "modified", "changed"}),
     ("arrived_at", {"arrived", "arrival", "onscene"}),
     ("dispatched_at", {"dispatched", "dispatch", "assigned"}),
@@ -73,6 +77,12 @@ _LEVEL_WORDS = {"beat", "sector", "district", "precinct", "neighborhood", "ward"
                 "post", "psa", "nhd", "patrol"}
 _LON, _LAT = {"longitude", "lon", "long", "lng"}, {"latitude", "lat"}
 _X, _Y = {"x", "xcoord", "easting"}, {"y", "ycoord", "northing"}
+_COLUMN_ORDER = (
+    "incident_id", "occurred_at", "reported_at", "updated_at", "offense_code",
+    "offense_desc", "lon", "lat", "x", "y", "location", "block_address", "count",
+    "priority", "call_source", "queued_at", "dispatched_at", "arrived_at",
+    "cleared_at", "unit", "disposition",
+)
 
 
 @dataclass(frozen=True)
@@ -94,29 +104,18 @@ class ProfileDraft:
         Profile text that :func:`pipelines.source_profile.load_source_profile`
         accepts, with a comment on each guess.
     guesses : dict of str to Guess
-        Keyed by profile field (``incident_id``, ``occurred_at``, ``dates.occurred_at``,
-        ``crs``, ``area_label``, ``label.<level>``, ``count``, ``kind`` ...).
+        Keyed by profile field (``incident_id``, ``occurred_at``, ``lon``, ``x``,
+        ...), ``dates.<field>`` (formats), ``crs``, ``missing_xy``, ``count``,
+        ``kind``, ``unique_ids``, ``sensitive_column``, ``calls.sources``,
+        ``label.<level>`` (a LabelSpec) and ``area_label`` (the column whose
+        values best match the area layer's ids).
     warnings : list of str
-        What could not be guessed or checked, for the analyst.
+        What could not be guessed or checked.
     """
 
     toml: str
     guesses: dict[str, Guess]
     warnings: list[str]
-
-
-@dataclass(frozen=True)
-class _Column:
-    """What the guessers need to know about one export column."""
-
-    name: str
-    words: frozenset[str]
-    values: pd.Series  # non-blank sample values, stripped
-    filled: float  # share of rows with a value
-    distinct: int
-    unique: float  # distinct / filled rows
-    numeric: float  # share of sample values that are numbers
-    levels: pd.Series | None  # value counts when the column has <= 50 values
 
 
 def draft_profile(
@@ -129,8 +128,8 @@ def draft_profile(
     table : ExportTable
         Output of :func:`pipelines.readers.read_export`.
     areas : GeoDataFrame, optional
-        Polygons of the department's areas in any CRS; used to choose the CRS of
-        projected coordinates and the area-label column.
+        The department's area polygons in any CRS; used to choose the CRS of
+        projected coordinates, to check lon/lat, and to choose the label column.
     name : str, optional
         Source name; by default derived from the file name.
 
@@ -145,7 +144,8 @@ def draft_profile(
 
     Example
     -------
-    >>> draft = draft_profile(read_export("robbery.csv"), gpd.read_file("beats.geojson"))
+    >>> beats = gpd.read_file("beats.geojson")
+    >>> draft = draft_profile(read_export("robbery.csv"), beats)
     >>> draft.guesses["incident_id"].value
     'Offense ID'
     """
@@ -160,13 +160,18 @@ def draft_profile(
     warnings: list[str] = []
     guesses = _guess_dates(cols, warnings)
     guesses |= _guess_coordinates(cols, rows, area_ll, warnings)
-    taken = _taken(guesses)
-    guesses |= _guess_flags(cols, taken)
+    guesses |= _guess_flags(cols, _taken(guesses))
     guesses |= _guess_offense_and_id(cols, rows, _taken(guesses), warnings)
     guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings)
-    offenses = _offense_proposals(rows, guesses)
+    guesses["kind"] = _kind(guesses)
+    offenses, width = offense_proposals(
+        rows, _as_tuple(guesses.get("offense_desc")),
+        guesses["offense_code"].value if "offense_code" in guesses else None,  # type: ignore[arg-type]
+    )
     source = name or _slug(table.file_name)
-    text = "\n".join(_render(table, source, guesses, offenses, warnings)) + "\n"
+    lines = _render(table, source, guesses, warnings)
+    lines += render_categories(offenses, width)
+    text = "\n".join(lines) + "\n"
     return ProfileDraft(toml=text, guesses=guesses, warnings=warnings)
 
 
@@ -177,6 +182,7 @@ def detect_date_formats(
 
     Formats are chosen greedily: the one parsing the most values, then the one
     parsing the most of the rest, while one adds anything (at most ``most``).
+    Ties go to the format listed first in ``formats``.
 
     Example
     -------
@@ -206,21 +212,35 @@ def _parses(values: pd.Series, fmt: str) -> pd.Series:
         return pd.Series(False, index=values.index)
 
 
+# --- column facts --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    """What the guessers need to know about one export column."""
+
+    name: str
+    words: frozenset[str]  # header split into lower-case words ("XCoord" -> x, coord)
+    values: pd.Series  # non-blank sample values, stripped
+    filled: float  # share of rows with a value
+    distinct: int
+    unique: float  # distinct / rows with a value
+    numeric: float  # share of sample values that are numbers
+    levels: pd.Series | None  # value counts when the column has <= 50 values
+
+
 def _describe(column: pd.Series, name: str) -> _Column:
     text = column.astype(str).str.strip()
     filled = text[text != ""]
-    step = max(1, len(filled) // SAMPLE_ROWS)
-    sample = filled.iloc[::step].iloc[:SAMPLE_ROWS]
+    sample = filled.iloc[:: max(1, len(filled) // SAMPLE_ROWS)].iloc[:SAMPLE_ROWS]
     distinct = int(filled.nunique())
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)
+    numbers = pd.to_numeric(sample, errors="coerce")
+    numeric = float(numbers.notna().mean()) if len(sample) else 0.0
     return _Column(
-        name=name,
-        words=frozenset(w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)),
-        values=sample,
-        filled=len(filled) / max(len(text), 1),
-        distinct=distinct,
-        unique=distinct / max(len(filled), 1),
-        numeric=float(pd.to_numeric(sample, errors="coerce").notna().mean())
-        if len(sample) else 0.0,
+        name=name, words=frozenset(w.lower() for w in words), values=sample,
+        filled=len(filled) / max(len(text), 1), distinct=distinct,
+        unique=distinct / max(len(filled), 1), numeric=numeric,
         levels=filled.value_counts() if distinct <= 50 else None,
     )
 
@@ -228,23 +248,32 @@ def _describe(column: pd.Series, name: str) -> _Column:
 def _taken(guesses: dict[str, Guess]) -> set[str]:
     """Columns already given a role (a role may name a tuple of columns)."""
     out: set[str] = set()
-    for key, g in guesses.items():
-        if "." not in key and isinstance(g.value, str):
-            out.add(g.value)
-        elif "." not in key and isinstance(g.value, tuple):
-            out.update(v for v in g.value if isinstance(v, str))
+    for key, guess in guesses.items():
+        if "." not in key and key not in ("crs", "kind"):
+            out.update(v for v in _as_tuple(guess) if isinstance(v, str))
     return out
 
 
-def _best(cols: dict[str, _Column], score, taken: set[str]) -> _Column | None:
-    """Column with the highest positive ``score`` among those not taken."""
+def _as_tuple(guess: Guess | None) -> tuple:
+    if guess is None:
+        return ()
+    return guess.value if isinstance(guess.value, tuple) else (guess.value,)
+
+
+def _best(
+    cols: dict[str, _Column], score: Callable[[_Column], float], taken: set[str]
+) -> _Column | None:
+    """Column with the highest positive ``score`` (then fill) among those not taken."""
     scored = [(score(c), c.filled, c) for c in cols.values() if c.name not in taken]
     scored = [s for s in scored if s[0] > 0]
     return max(scored, key=lambda s: s[:2])[2] if scored else None
 
 
-def _words_score(col: _Column, weights: dict[str, float]) -> float:
+def _words_score(col: _Column, weights: Mapping[str, float]) -> float:
     return sum(weights.get(w, 0) for w in col.words)
+
+
+# --- dates ---------------------------------------------------------------------
 
 
 def _guess_dates(cols: dict[str, _Column], warnings: list[str]) -> dict[str, Guess]:
@@ -254,23 +283,26 @@ def _guess_dates(cols: dict[str, _Column], warnings: list[str]) -> dict[str, Gue
         if col.values.empty or col.values.str.match(_DATE_LIKE).mean() < 0.8:
             continue
         formats, share = detect_date_formats(col.values)
-        if share < 0.9:
-            continue
         role, rank = _date_role(col)
-        if role:
+        if share >= 0.9 and role:
             found.setdefault(role, []).append((rank, col, formats, share))
     out: dict[str, Guess] = {}
     for role, options in found.items():
         rank, col, formats, share = max(options, key=lambda o: (o[0], o[1].filled))
-        out[role] = Guess(col.name, round(min(share, 0.5 + rank / 6), 2),
-                          f"values parse as dates ({share:.0%} of a sample)")
-        out[f"dates.{role}"] = Guess(formats, share, _format_note(formats, share))
+        why = ("the header says so" if rank >= 3 else f"`{col.name}` is a generic date "
+               "header: check it is when the offense occurred")
+        out[role] = Guess(col.name, round(min(share, 0.4 + min(rank, 3) / 5), 2),
+                          f"dates ({share:.0%} of a sample parse); {role}: {why}")
+        mixed = "; values mix formats, tried in turn" if len(formats) > 1 else ""
+        out[f"dates.{role}"] = Guess(formats, share, f"{' / '.join(formats)} parses "
+                                     f"{share:.1%} of a sample{mixed}")
     if "occurred_at" not in out:
-        fallback = next((r for r in ("queued_at", "reported_at") if r in out), None)
-        if fallback:
-            out["occurred_at"] = Guess(out[fallback].value, 0.5,
-                                       f"no occurrence date found; using {fallback}")
-            out["dates.occurred_at"] = out[f"dates.{fallback}"]
+        stand_in = next((r for r in ("queued_at", "reported_at") if r in out), None)
+        if stand_in:
+            confidence = 0.8 if stand_in == "queued_at" else 0.5
+            out["occurred_at"] = Guess(out[stand_in].value, confidence,
+                                       f"no occurrence date; {stand_in} stands in")
+            out["dates.occurred_at"] = out[f"dates.{stand_in}"]
         else:
             warnings.append("no date column found for occurred_at; set it by hand")
     return out
@@ -279,50 +311,518 @@ def _guess_dates(cols: dict[str, _Column], warnings: list[str]) -> dict[str, Gue
 def _date_role(col: _Column) -> tuple[str | None, float]:
     for role, words in _DATE_ROLES:
         if col.words & words:
-            return role, 1.0
+            return role, 3.0
     if col.words & _NOT_OCCURRED:
         return None, 0.0
     return "occurred_at", _words_score(col, _OCCURRED)
 
 
-def _format_note(formats: tuple[str, ...], share: float) -> str:
-    mixed = "; values mix formats, each is tried in turn" if len(formats) > 1 else ""
-    return f"{' / '.join(formats)} parses {share:.1%} of a sample{mixed}"
+# --- flags and CAD fields ----------------------------------------------------------
 
 
 def _guess_flags(cols: dict[str, _Column], taken: set[str]) -> dict[str, Guess]:
-    """Count (+1/-1 reversals), a boolean sensitive flag, and CAD call columns."""
+    """Count (+1/-1 reversals), a yes/no sensitive flag, and CAD call columns."""
     out: dict[str, Guess] = {}
     for col in cols.values():
         keys = set(col.levels.index.str.upper()) if col.levels is not None else set()
         if "count" not in out and keys and keys <= {"1", "-1"} and (
             "-1" in keys or "count" in col.words
         ):
-            minus = int(col.levels.get("-1", 0))
-            out["count"] = Guess(col.name, 1.0, f"values 1 and -1 ({minus:,} rows of -1)")
-        elif col.words & {"domestic", "dv", "sensitive"} and keys and keys <= _TRUE | _FALSE:
-            true = tuple(str(v) for v in col.levels.index if str(v).upper() in _TRUE)
+            minus = int(col.levels.get("-1", 0))  # type: ignore[union-attr]
+            out["count"] = Guess(col.name, 1.0,
+                                 f"values 1 and -1 ({minus:,} rows of -1)")
+        elif col.words & {"domestic", "dv", "sensitive"} and keys <= _TRUE | _FALSE:
+            true = tuple(v for v in map(str, col.levels.index) if v.upper() in _TRUE)  # type: ignore[union-attr]
             out["sensitive_column"] = Guess((col.name, true), 0.9,
                                             f"yes/no flag; true written {list(true)}")
-    calls = {
-        "priority": (lambda c: bool(c.words & {"priority", "prio", "pri"})
-                     and c.levels is not None),
+    calls: dict[str, Callable[[_Column], bool]] = {
+        "priority": lambda c: bool(c.words & {"priority", "prio", "pri"})
+        and c.levels is not None,
         "call_source": lambda c: _call_source_share(c) >= 0.6,
-        "disposition": lambda c: bool(c.words & {"disposition", "clearance", "outcome"}),
+        "disposition": lambda c: bool(c.words & {"disposition", "clearance"}),
         "unit": lambda c: bool(c.words & {"unit", "units"}) and c.unique < 0.9,
     }
     for field, test in calls.items():
-        col = _best(cols, lambda c, t=test: float(t(c)), taken)
-        if col:
-            taken.add(col.name)
-            out[field] = Guess(col.name, 0.7, f"header `{col.name}` and its values")
+        found = _best(cols, lambda c, t=test: float(t(c)), taken)  # type: ignore[misc]
+        if found:
+            taken.add(found.name)
+            out[field] = Guess(found.name, 0.7, f"header `{found.name}` and its values")
+    if "call_source" in out:
+        levels = cols[out["call_source"].value].levels  # type: ignore[index]
+        mapping = {str(v): propose_call_source(str(v)) for v in levels.index}  # type: ignore[union-attr]
+        out["calls.sources"] = Guess(mapping, 0.7, "how each call came in, from the "
+                                     "values of the call-source column; check each")
     return out
 
 
 def _call_source_share(col: _Column) -> float:
-    """Share of rows whose value names how a call came in (911, on-view, alarm...)."""
+    """Share of rows whose value says how a call came in (911, on-view, alarm...)."""
     if col.levels is None or not col.words & {"call", "source", "type", "received",
                                                "origin", "method", "how"}:
         return 0.0
     known = [n for v, n in col.levels.items() if propose_call_source(str(v)) != "other"]
-    return sum(known) / col.levels.sum()
+    return sum(known) / max(int(col.levels.sum()), 1)
+
+
+def _kind(guesses: dict[str, Guess]) -> Guess:
+    timed = {"call_source", "queued_at", "arrived_at", "dispatched_at"} & set(guesses)
+    if "priority" in guesses and timed:
+        return Guess("call", 0.8, f"priority and {sorted(timed)} columns: CAD calls")
+    return Guess("report", 0.8, "no priority/queue/arrival columns: incident reports")
+
+
+# --- coordinates and CRS -------------------------------------------------------------
+
+
+def _guess_coordinates(
+    cols: dict[str, _Column], rows: pd.DataFrame, area_ll: gpd.GeoDataFrame | None,
+    warnings: list[str],
+) -> dict[str, Guess]:
+    """lon/lat or projected x/y columns (with a CRS), and a point-text column."""
+    out: dict[str, Guess] = {}
+    text = _best(cols, lambda c: _point_text_share(c) - 0.8 + 1e-9, set())
+    if text is not None:
+        out["location"] = Guess(text.name, 0.9, "text holding a point")
+    pairs = [p for p in (_pair(cols, _LON, _LAT), _pair(cols, _X, _Y)) if p]
+    if not pairs:
+        if text is None:
+            warnings.append("no coordinate columns found: every row will be unlocated")
+        return out
+    xy = {p: _numbers(rows, p) for p in pairs}
+    lonlat = [p for p in pairs if max(_lonlat_share(*xy[p]),
+                                      _lonlat_share(*xy[p][::-1])) >= 0.9]
+    pair = (lonlat or pairs)[0]
+    x, y = xy[pair]
+    if lonlat:
+        pair, out["crs"] = _check_lonlat(pair, x, y, area_ll, warnings)
+        out["lon"], out["lat"] = (Guess(c, 0.9, "lon/lat numbers") for c in pair)
+    else:
+        out["x"], out["y"] = (Guess(c, 0.8, "numbers too large for lon/lat: projected")
+                              for c in pair)
+        out["crs"] = _guess_crs(x, y, area_ll, warnings)
+    zeros = int(np.sum((x == 0) & (y == 0)))
+    if zeros:
+        out["missing_xy"] = Guess((0.0, 0.0), 1.0, f"{zeros:,} rows have 0,0")
+    return out
+
+
+def _pair(
+    cols: dict[str, _Column], xs: set[str], ys: set[str]
+) -> tuple[str, str] | None:
+    def find(words: set[str]) -> str | None:
+        hits = [c for c in cols.values() if c.words & words and c.numeric >= 0.9]
+        return max(hits, key=lambda c: c.filled).name if hits else None
+
+    x, y = find(xs), find(ys)
+    return (x, y) if x and y and x != y else None
+
+
+def _numbers(
+    rows: pd.DataFrame, pair: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    x, y = (pd.to_numeric(rows[c].str.strip(), errors="coerce").to_numpy("float64")
+            for c in pair)
+    return x, y
+
+
+def _usable(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.isfinite(x) & np.isfinite(y) & ~((x == 0) & (y == 0))
+
+
+def _lonlat_share(x: np.ndarray, y: np.ndarray) -> float:
+    ok = _usable(x, y)
+    inside = (np.abs(x[ok]) <= 180) & (np.abs(y[ok]) <= 90)
+    return float(inside.mean()) if ok.any() else 0.0
+
+
+def _point_text_share(col: _Column) -> float:
+    if col.values.empty or col.numeric > 0.5:
+        return 0.0
+    lon, _ = parse_point_text(col.values.iloc[:500])
+    return float(np.isfinite(lon).mean())
+
+
+def _sample_points(x: np.ndarray, y: np.ndarray, n: int = 1000):
+    ok = np.flatnonzero(_usable(x, y))
+    if len(ok):
+        ok = ok[np.linspace(0, len(ok) - 1, min(n, len(ok))).astype(int)]
+    return x[ok], y[ok]
+
+
+def _check_lonlat(pair: tuple[str, str], x, y, area_ll: gpd.GeoDataFrame | None,
+                  warnings: list[str]) -> tuple[tuple[str, str], Guess]:
+    """Share of points in range or inside the areas; swap the columns if that is far
+    better."""
+    straight, swapped = _lonlat_share(x, y), _lonlat_share(y, x)
+    lon, lat = _sample_points(x, y)
+    if area_ll is not None and len(lon):
+        union = _union(area_ll)
+        straight = float(shapely.contains_xy(union, lon, lat).mean())
+        swapped = float(shapely.contains_xy(union, lat, lon).mean())
+    if swapped > straight + 0.3:
+        warnings.append(f"`{pair[0]}` holds latitudes, `{pair[1]}` longitudes: swapped")
+        pair, straight = (pair[1], pair[0]), swapped
+    if area_ll is None:
+        return pair, Guess(None, 0.8, "longitude/latitude (EPSG:4326); not checked "
+                           "against an area layer")
+    return pair, Guess(None, straight, f"longitude/latitude (EPSG:4326): "
+                       f"{straight:.1%} of {len(lon):,} sampled points fall inside "
+                       "the area layer")
+
+
+def _union(area_ll: gpd.GeoDataFrame):
+    union = area_ll.geometry.union_all()
+    shapely.prepare(union)
+    return union
+
+
+def _guess_crs(x, y, area_ll: gpd.GeoDataFrame | None, warnings: list[str]) -> Guess:
+    if area_ll is None:
+        warnings.append("coordinates are projected but their CRS could not be checked "
+                        "without an area layer: set [location] crs (or give --areas)")
+        return Guess(None, 0.0, "projected; CRS not checked (no area layer given)")
+    ranked = rank_candidate_crs(x, y, area_ll)
+    if not ranked or ranked[0][2] == 0:
+        warnings.append("no candidate CRS puts the points inside the area layer: "
+                        "set [location] crs by hand")
+        return Guess(None, 0.0, "projected; no candidate CRS fits the area layer")
+    code, crs_name, share = ranked[0]
+    others = ", ".join(f"{c} {s:.0%}" for c, _, s in ranked[1:4])
+    return Guess(code, share, f"{crs_name}: puts {share:.1%} of sampled points inside "
+                 f"the area layer ({len(ranked)} candidates tried; next: {others})")
+
+
+def rank_candidate_crs(
+    x: np.ndarray, y: np.ndarray, area_ll: gpd.GeoDataFrame
+) -> list[tuple[str, str, float]]:
+    """Candidate projected CRSs for ``x``/``y``, best first.
+
+    Candidates are the EPSG and ESRI projected CRSs in metres or US survey feet
+    whose area of use contains the area layer and is at most 12 degrees wide
+    (State Plane and UTM zones: about 30 for a US city). Each is scored by the
+    share of up to 1,000 sampled points falling inside the layer; near-ties
+    (within 0.5 points) prefer plain NAD83, then other NAD83 realisations.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Projected coordinates (0,0 and non-finite pairs are ignored).
+    area_ll : GeoDataFrame
+        The area polygons in EPSG:4326.
+
+    Returns
+    -------
+    list of (code, name, share)
+
+    Example
+    -------
+    >>> rank_candidate_crs(xs, ys, neighborhoods.to_crs("EPSG:4326"))[0][0]
+    'ESRI:102696'
+    """
+    bounds = tuple(round(float(b), 3) for b in area_ll.total_bounds)
+    px, py = _sample_points(np.asarray(x, float), np.asarray(y, float))
+    union = _union(area_ll)
+    scored = []
+    for code, crs_name in _candidate_crs(bounds):  # type: ignore[arg-type]
+        lon, lat = Transformer.from_crs(code, LONLAT, always_xy=True).transform(px, py)
+        share = float(shapely.contains_xy(union, lon, lat).mean()) if len(px) else 0.0
+        scored.append((code, crs_name, share))
+    top = max((s for _, _, s in scored), default=0.0)
+    return sorted(scored, key=lambda c: (c[2] < top - 0.005, _datum_rank(c[1]), -c[2]))
+
+
+def _datum_rank(name: str) -> int:
+    if re.match(r"NAD83 /|NAD_1983_(StatePlane|UTM)", name):
+        return 0
+    return 1 if re.match(r"NAD(83|_1983)", name) else 2
+
+
+@lru_cache(maxsize=8)
+def _candidate_crs(bounds: tuple[float, ...]) -> tuple[tuple[str, str], ...]:
+    infos = query_crs_info(pj_types=PJType.PROJECTED_CRS, contains=True,
+                           area_of_interest=AreaOfInterest(*bounds))
+    out = []
+    for info in infos:
+        use = info.area_of_use
+        if info.auth_name not in ("EPSG", "ESRI") or info.deprecated or use is None:
+            continue
+        if not 0 < use.east - use.west <= 12:
+            continue
+        crs = CRS.from_authority(info.auth_name, info.code)
+        if {a.unit_name for a in crs.axis_info} <= {"metre", "US survey foot"}:
+            out.append((f"{info.auth_name}:{info.code}", info.name))
+    return tuple(out)
+
+
+def _areas_lonlat(areas: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
+    if areas.crs is None:
+        raise InputFileError(
+            f"{where}: the area layer has no CRS; add one (a .prj file, or "
+            "`gdf.set_crs('EPSG:4326')` if it is lon/lat) and try again"
+        )
+    layer = areas[~(areas.geometry.isna() | areas.geometry.is_empty)]
+    return layer.to_crs(LONLAT)
+
+
+# --- id, offense and address ----------------------------------------------------------
+
+
+def _guess_offense_and_id(
+    cols: dict[str, _Column], rows: pd.DataFrame, taken: set[str], warnings: list[str]
+) -> dict[str, Guess]:
+    """Incident id, offense code and description, and block address columns."""
+    out: dict[str, Guess] = {}
+    ident = _best(cols, _id_score, taken)
+    if ident is None:
+        warnings.append("no id column found: set [columns] incident_id by hand")
+    else:
+        taken.add(ident.name)
+        unique = ident.unique == 1 and ident.filled == 1
+        n = round(ident.filled * len(rows))
+        why = (f"unique in {len(rows):,} rows" if unique else f"{ident.distinct:,} "
+               f"distinct values in {n:,} rows: a record may span rows (or ids repeat)")
+        out["incident_id"] = Guess(ident.name, 0.9 if unique else 0.6, why)
+        out["unique_ids"] = Guess(unique, 1.0, f"`{ident.name}` is "
+                                  + ("unique" if unique else "not unique") + " here")
+    code = _best(cols, _code_score, taken)
+    if code is not None:
+        taken.add(code.name)
+        out["offense_code"] = Guess(code.name, 0.7,
+                                    f"short codes, {code.distinct:,} distinct")
+    desc = _best(cols, _desc_score, taken)
+    if desc is not None:
+        taken.add(desc.name)
+        names = _with_parent(cols, rows, desc, taken)
+        out["offense_desc"] = Guess(
+            names if len(names) > 1 else desc.name, 0.7,
+            "text; the type is prefixed because the description alone is ambiguous"
+            if len(names) > 1 else f"text, {desc.distinct:,} distinct values")
+    elif code is None:
+        warnings.append("no offense column found: every row gets the default category")
+    address = _best(cols, _address_score, taken)
+    if address is not None:
+        out["block_address"] = Guess(_with_street(cols, address), 0.6, "address words")
+    return out
+
+
+def _id_score(col: _Column) -> float:
+    name = min(_words_score(col, _ID_WORDS), 3)
+    if col.filled < 0.95 or col.unique < 0.5 or (not name and col.unique < 0.99):
+        return 0.0
+    return name + 3 * (col.unique == 1) + col.unique
+
+
+def _code_score(col: _Column) -> float:
+    if col.values.empty or col.values.str.len().mean() > 8:
+        return 0.0
+    if col.values.str.contains(" ").mean() > 0.2:
+        return 0.0
+    bonus = "code" in col.words and bool(col.words & {"offense", "crime"})
+    return _words_score(col, _CODE_WORDS) + bonus
+
+
+def _desc_score(col: _Column) -> float:
+    if col.words & _NOT_DESC or col.values.empty:
+        return 0.0
+    if col.distinct > 50 and col.unique > 0.5:  # free text, not a list of offenses
+        return 0.0
+    texty = col.values.str.contains("[A-Za-z]{3}").mean() >= 0.8
+    return _words_score(col, _DESC_WORDS) if texty else 0.0
+
+
+def _with_parent(
+    cols: dict[str, _Column], rows: pd.DataFrame, desc: _Column, taken: set[str]
+) -> tuple[str, ...]:
+    """Prefix a primary-type column when the description alone is ambiguous."""
+    for col in cols.values():
+        if col.name in taken or col.numeric > 0.5:
+            continue
+        if not col.words & {"primary", "parent"}:
+            continue
+        pairs = rows[[desc.name, col.name]].drop_duplicates()
+        if pairs[desc.name].duplicated().any():
+            taken.add(col.name)
+            return (col.name, desc.name)
+    return (desc.name,)
+
+
+def _address_score(col: _Column) -> float:
+    score = _words_score(col, _ADDRESS_WORDS)
+    if not score or col.values.empty or col.words & {"description", "name", "comment"}:
+        return 0.0
+    return score + 0.1 * col.filled
+
+
+def _with_street(cols: dict[str, _Column], address: _Column) -> str | tuple[str, str]:
+    """A house-number column is joined with its street column (same prefix)."""
+    if address.numeric < 0.8:
+        return address.name
+    prefix = address.words - {"address"}
+    street = [c for c in cols.values() if c.words == prefix | {"street"}]
+    return (address.name, street[0].name) if street else address.name
+
+
+# --- area labels -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class _Match:
+    """How well a label column's values match one attribute of the area layer."""
+
+    jaccard: float  # distinct labels vs distinct area values
+    rows: float  # share of labelled rows naming a known value
+    is_id: bool
+    field: str
+    note: str
+
+
+def _guess_labels(
+    cols: dict[str, _Column], rows: pd.DataFrame, area_ll: gpd.GeoDataFrame | None,
+    taken: set[str], warnings: list[str],
+) -> dict[str, Guess]:
+    """Area-label columns; with areas, the one best matching the polygon ids."""
+    fields = _area_fields(area_ll) if area_ll is not None else {}
+    out: dict[str, Guess] = {}
+    best: _Match | None = None
+    for col in cols.values():
+        if col.name in taken or not col.words & _LEVEL_WORDS or col.distinct > 5000:
+            continue
+        counts = rows[col.name].str.strip().value_counts().drop("", errors="ignore")
+        keys = normalize_area_ids(pd.Series(counts.index, dtype=object)).to_numpy()
+        match = max((_overlap(keys, counts.to_numpy(), f, *fields[f]) for f in fields),
+                    default=None)
+        known = fields[match.field][0] if match else set()
+        missing = tuple(str(v) for v, k in zip(counts.index, keys, strict=True)
+                        if _PLACEHOLDER.match(str(v)) and k not in known)
+        level = "_".join(w.lower() for w in re.findall(r"[A-Za-z]+", col.name))
+        note = match.note if match else "header names an area level; not checked"
+        out[f"label.{level}"] = Guess(LabelSpec(col.name, missing),
+                                      match.rows if match else 0.5, note)
+        if match and match.is_id and match.rows >= 0.5 and (
+            best is None or (match.jaccard, match.rows) > (best.jaccard, best.rows)
+        ):
+            best = _Match(match.jaccard, match.rows, True, col.name, match.note)
+    if best:
+        out["area_label"] = Guess(best.field, best.rows, "best match to polygon ids")
+    elif fields:
+        warnings.append("no label column matches the area layer's ids")
+    return out
+
+
+def _overlap(keys: np.ndarray, counts: np.ndarray, field: str, ids: set,
+             is_id: bool) -> _Match:
+    hit = np.array([k in ids for k in keys], dtype=bool)
+    jaccard = hit.sum() / max(len(set(keys) | ids), 1)
+    rows = float(counts[hit].sum() / max(counts.sum(), 1))
+    kind = "polygon id" if is_id else "not unique per polygon: a parent code"
+    note = (f"{rows:.1%} of rows name a value of `{field}` of the area layer ({kind}); "
+            f"{hit.sum()} of its {len(ids)} values seen")
+    return _Match(float(jaccard), rows, is_id, field, note)
+
+
+def _area_fields(area_ll: gpd.GeoDataFrame) -> dict[str, tuple[set, bool]]:
+    """Normalized values of each attribute of the area layer, and if they are ids."""
+    out = {}
+    for name in area_ll.columns.drop(area_ll.geometry.name):
+        values = normalize_area_ids(area_ll[name])
+        if values.notna().any():
+            unique = bool(values.notna().all() and not values.duplicated().any())
+            out[str(name)] = (set(values.dropna()), unique)
+    return out
+
+
+# --- TOML rendering --------------------------------------------------------------
+
+
+def _render(table: ExportTable, source: str, g: dict[str, Guess],
+            warnings: list[str]) -> list[str]:
+    """Every section but [categories], each value under a comment saying why."""
+    lines = [
+        "# Source profile drafted by `beatprofile profile init` from",
+        f"# {table.file_name} ({len(table.rows):,} rows, {table.encoding}).",
+        "# Every value is a guess; the comment above it says what it rests on. Look at",
+        "# lines marked CHECK, then try it with `beatprofile check PROFILE FILE`.",
+        *(f"# WARNING: {w}" for w in warnings),
+        "", "[source]", f"name = {toml_value(source)}", *_entry("kind", g["kind"]),
+        f"description = {toml_value('Drafted from ' + table.file_name)}",
+    ]
+    if "unique_ids" in g:
+        lines += _entry("unique_ids", g["unique_ids"])
+    lines += ["", "[columns]"]
+    for field in _COLUMN_ORDER:
+        lines += _entry(field, g[field]) if field in g else []
+    if "occurred_at" not in g:
+        lines += ["# CHECK: no date column found; name the export's date column here",
+                  'occurred_at = "TODO"']
+    lines += ["", "[dates]", "# Formats are tried in turn; if none parses: bad_date."]
+    for field in _COLUMN_ORDER:
+        lines += _entry(field, g[f"dates.{field}"]) if f"dates.{field}" in g else []
+    lines += ["# Dates before this are placeholders for an unknown date (bad_date).",
+              'earliest = "1950-01-01"']
+    return lines + _location_lines(g) + _label_lines(g) + _flag_lines(g)
+
+
+def _entry(key: str, guess: Guess) -> list[str]:
+    check = "CHECK: " if guess.confidence < 0.6 else ""
+    note = f"# {check}{guess.evidence} (confidence {guess.confidence:.2f})"
+    return [note, f"{key} = {toml_value(guess.value)}"]
+
+
+def _location_lines(g: dict[str, Guess]) -> list[str]:
+    lines = ["", "[location]"]
+    crs = g.get("crs")
+    if crs is not None and crs.value is not None:
+        lines += _entry("crs", crs)
+    elif crs is not None and "x" in g:
+        lines += [f"# CHECK: {crs.evidence}",
+                  '# TODO: crs = "EPSG:...."  (the CRS of the x/y columns)']
+    elif crs is not None:
+        lines += [f"# {crs.evidence} (confidence {crs.confidence:.2f}); no crs needed"]
+    if "missing_xy" in g:
+        lines += ["# A pair equal to this means 'no location'."]
+        lines += _entry("missing_xy", g["missing_xy"])
+    return lines
+
+
+def _label_lines(g: dict[str, Guess]) -> list[str]:
+    active = g["area_label"].value if "area_label" in g else None
+    lines = ["", "[labels]",
+             "# level = the department's own area code. The level must also be a",
+             "# [[levels]] name in beatprofile.toml, or the build rejects the label."]
+    others: list[str] = []
+    for key, guess in g.items():
+        if not key.startswith("label."):
+            continue
+        spec: LabelSpec = guess.value  # type: ignore[assignment]
+        missing = f", missing = {toml_value(spec.missing)}" if spec.missing else ""
+        column = toml_value(spec.column)
+        entry = f"{key.removeprefix('label.')} = {{ column = {column}{missing} }}"
+        if spec.column == active:
+            lines += [f"# {guess.evidence} (confidence {guess.confidence:.2f})", entry]
+        else:
+            others += [f"# {guess.evidence}", f"# {entry}"]
+    if others:
+        lines += ["# Other label columns: uncomment those with a level in your config"]
+    return lines + others
+
+
+def _flag_lines(g: dict[str, Guess]) -> list[str]:
+    lines: list[str] = []
+    if "count" in g and not g["count"].evidence.endswith("(0 rows of -1)"):
+        lines += ["", "[reversals]", f"# {g['count'].evidence}: a -1 row cancels the",
+                  "# +1 row with the same id and offense code.", "enabled = true"]
+    if "sensitive_column" in g:
+        flag: tuple[str, tuple[str, ...]] = g["sensitive_column"].value  # type: ignore[assignment]
+        lines += ["", "[sensitive]", f"# {g['sensitive_column'].evidence}",
+                  f"column = {toml_value(flag[0])}",
+                  f"true_values = {toml_value(flag[1])}"]
+    if "calls.sources" in g:
+        lines += ["", "[calls.sources]", f"# {g['calls.sources'].evidence}"]
+        lines += [f"{toml_value(k)} = {toml_value(v)}"
+                  for k, v in g["calls.sources"].value.items()]  # type: ignore[attr-defined]
+    return lines
+
+
+def _slug(file_name: str) -> str:
+    stem = re.sub(r"\.(csv|txt)(\.gz)?$", "", file_name, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "source"

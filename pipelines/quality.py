@@ -77,19 +77,21 @@ class QualityReport:
 
     def sources(self) -> pd.DataFrame:
         """The per-file figures summed per source."""
-        numeric = ["read", "kept", "quarantined", *[
-            c for c in self.files.columns if c.startswith("q_")
-        ], "date_failures"]
-        grouped = self.files.groupby("source")
-        out = grouped[numeric].sum()
-        located = (self.files["located_share"] * self.files["read"]).groupby(
-            self.files["source"]).sum()
-        out["located_share"] = located / out["read"]
-        outside = out["q_outside_jurisdiction"]
-        out["inside_share"] = 1 - outside / located.where(located > 0)
-        out["first_date"] = grouped["first_date"].min()
-        out["last_date"] = grouped["last_date"].max()
-        return out.reset_index()
+        return summarize_sources(self.files)
+
+
+def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
+    """Per-file quality figures (see :func:`file_quality`) summed per source."""
+    numeric = ["read", "kept", "quarantined",
+               *[c for c in files.columns if c.startswith("q_")], "date_failures"]
+    grouped = files.groupby("source")
+    out = grouped[numeric].sum()
+    located = (files["located_share"] * files["read"]).groupby(files["source"]).sum()
+    out["located_share"] = located / out["read"]
+    out["inside_share"] = 1 - out["q_outside_jurisdiction"] / located.where(located > 0)
+    out["first_date"] = grouped["first_date"].min()
+    out["last_date"] = grouped["last_date"].max()
+    return out.reset_index()
 
 
 def quality_report(

@@ -148,3 +148,30 @@ def _category_params(f: Filters) -> list:
 
 def _params(f: Filters) -> list:
     return [f.level, f.start, f.end, *_category_params(f)]
+
+
+def file_quality(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per export file: read = kept + quarantined, reasons, located share, dates."""
+    return con.execute("SELECT * FROM file_quality ORDER BY source, file").df()
+
+
+def unmapped_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Offense codes no category rule matched: ``source, offense_code, offense_desc, rows``."""
+    return con.execute(
+        "SELECT source, offense_code, offense_desc, count(*)::BIGINT AS rows "
+        "FROM quarantine WHERE reason = 'unmapped_code' GROUP BY ALL ORDER BY rows DESC"
+    ).df()
+
+
+def quarantined_points(
+    con: duckdb.DuckDBPyConnection, reason: str, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """Located quarantined rows of one reason (at most ``limit``) and how many exist."""
+    total = con.execute(
+        "SELECT count(*) FROM quarantine WHERE reason = ? AND lon IS NOT NULL "
+        "AND isfinite(lon) AND isfinite(lat)", [reason]).fetchone()[0]
+    rows = con.execute(
+        "SELECT source, file, line, incident_id, offense_desc, message, lon, lat "
+        "FROM quarantine WHERE reason = ? AND lon IS NOT NULL AND isfinite(lon) "
+        "AND isfinite(lat) ORDER BY source, file, line LIMIT ?", [reason, limit]).df()
+    return rows, int(total)

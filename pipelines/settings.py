@@ -68,6 +68,7 @@ class Settings:
     tolerance_m: float = 1.0
     min_count_public: int = 3
     tiles: str | None = None
+    tiles_attribution: str | None = None
     config_path: Path | None = None
 
     @property
@@ -115,6 +116,7 @@ def load_settings(path: str | Path) -> Settings:
         tolerance_m=float(doc.get("assignment", {}).get("tolerance_m", 1.0)),
         min_count_public=int(doc.get("public", {}).get("min_count", 3)),
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
+        tiles_attribution=doc.get("map", {}).get("attribution", "Map tiles: your tile server"),
         config_path=path,
     )
 

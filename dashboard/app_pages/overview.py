@@ -47,6 +47,7 @@ with map_column:
         [("area_id", filters.level.capitalize()), ("n", "Incidents"),
          ("rate_per_1000", "Per 1,000 residents")],
         legend_title=state.MEASURES[measure], tiles=meta.get("tiles") or None,
+        attribution=meta.get("tiles_attribution") or None,
         highlight_id=chosen,
     )
     clicked = clicked_area_id(

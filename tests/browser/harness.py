@@ -192,12 +192,12 @@ def is_local(url: str) -> bool:
     )
 
 
-def wait_for_app_idle(page: Page, timeout: float = 30_000) -> None:
+def wait_for_app_idle(page: Page, timeout: float = 60_000) -> None:
     """Wait until Streamlit reports the script is not running."""
     page.wait_for_selector(IDLE_SELECTOR, timeout=timeout)
 
 
-def map_frame(page: Page, timeout: float = 30_000) -> Frame:
+def map_frame(page: Page, timeout: float = 60_000) -> Frame:
     """The frame of the streamlit-folium map iframe."""
     selector = f'iframe[title="{MAP_IFRAME_TITLE}"]'
     handle = page.wait_for_selector(selector, state="attached", timeout=timeout)

@@ -66,7 +66,7 @@ def test_choropleth_renders_with_internet_blocked(
     page.goto(streamlit_server(demo_app))
     wait_for_app_idle(page)
     frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
 
     iframe_box = page.locator(f'iframe[title="{MAP_IFRAME_TITLE}"]').bounding_box()
     assert iframe_box is not None and iframe_box["height"] >= MAP_HEIGHT * 0.9
@@ -87,7 +87,7 @@ def test_tooltip_shows_markup_in_a_name_as_text(
     page.goto(streamlit_server(demo_app))
     wait_for_app_idle(page)
     frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
 
     # fitBounds centres the grid, so the map centre lies in the middle square (A4).
     box = frame.locator("#map_div").bounding_box()

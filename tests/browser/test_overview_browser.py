@@ -30,7 +30,7 @@ def test_overview_map_draws_every_neighborhood_offline(
     page.goto(overview_url)
     wait_for_app_idle(page)
     frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() == 88
     assert frame.locator(".bp-legend").is_visible()
     page.wait_for_timeout(800)
@@ -46,16 +46,16 @@ def test_clicking_a_neighborhood_opens_its_profile(
     page.goto(overview_url)
     wait_for_app_idle(page)
     frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
     page.wait_for_timeout(500)
     polygon = frame.locator("path.leaflet-interactive").nth(40)
     box = polygon.bounding_box()
     assert box is not None
     polygon.click(position={"x": box["width"] / 2, "y": box["height"] / 2}, force=True)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('h1') || "
-        "document.querySelector('h1').innerText !== 'Overview'", timeout=30_000,
+        "document.querySelector('h1').innerText !== 'Overview'", timeout=60_000,
     )
     wait_for_app_idle(page)
     page.wait_for_timeout(1500)
@@ -63,3 +63,18 @@ def test_clicking_a_neighborhood_opens_its_profile(
     assert heading not in ("Overview", "")
     assert page.get_by_text("Latest 28 days and year to date").is_visible()
     save_screenshot(page, "area_profile_sample")
+
+
+def test_data_quality_page_draws_outside_points_offline(
+    overview_url: str, browser_page: GuardedPage
+):
+    page = browser_page.page
+    page.set_viewport_size({"width": 1600, "height": 1400})
+    page.goto(overview_url + "/data_quality")
+    wait_for_app_idle(page)
+    frame = map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    assert frame.locator("path.leaflet-interactive").count() > 88
+    page.wait_for_timeout(800)
+    save_screenshot(page, "data_quality_sample")
+    assert browser_page.blocked_of_type("script", "stylesheet", "fetch", "xhr") == []

@@ -109,3 +109,25 @@ def test_map_click_selects_the_clicked_area():
     assert clicked_area_id(clicked, ["1", "2"]) is None
     assert clicked_area_id({"last_active_drawing": None}, ["35"]) is None
     assert clicked_area_id(None, ["35"]) is None
+
+
+QUALITY = "app_pages/data_quality.py"
+
+
+def test_data_quality_page_shows_conservation_agreement_and_outside_points(
+    app, sample_build
+):
+    _, report = sample_build
+    app.run()
+    app.switch_page(QUALITY).run()
+    assert not app.exception
+    per_source = app.dataframe[0].value
+    assert per_source["Rows read"].sum() == report.read
+    assert (per_source["Rows read"] == per_source["Kept"] + per_source["Quarantined"]).all()
+    agreement = app.dataframe[1].value
+    assert set(agreement["Level"]) == {"neighborhood", "district"}
+    points = [el for el in app.main if el.type == "component_instance"]
+    assert len(points) == 1
+    outside = report.quarantined_by_reason["outside_jurisdiction"]
+    args = json.loads(points[0].proto.json_args)
+    assert len(re.findall(r'"type": ?"Point"', args["script"])) == outside

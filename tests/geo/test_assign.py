@@ -261,3 +261,92 @@ def test_points_outside_grid_go_to_nearest_lowest_square_within_tolerance(points
         else:
             assert index == nearest_within(x, y, 0.5)
             assert method == (TOLERANCE if index >= 0 else NONE)
+
+
+# --- the grid fast path gives the same answers as the tree and as brute force ---
+
+voronoi_seeds = st.lists(
+    st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=12,
+    unique=True,
+)
+
+
+def voronoi_layer(seeds: list[tuple[int, int]]) -> np.ndarray:
+    """Voronoi cells of integer seeds clipped to the 10 x 10 square, in seed order."""
+    frame = box(0.0, 0.0, 10.0, 10.0)
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=frame)
+    )
+    clipped = shapely.intersection(cells, frame)
+    return clipped[shapely.area(clipped) > 0]
+
+
+def brute_force_spatial(x: float, y: float, polygons: np.ndarray, tolerance: float) -> int:
+    p = shapely.Point(x, y)
+    covering = [i for i, poly in enumerate(polygons) if poly.covers(p)]
+    if covering:
+        return min(covering)
+    if tolerance <= 0:  # rule 3 is off without a tolerance (geo.assign)
+        return -1
+    distances = shapely.distance(p, polygons)
+    best = distances.min()
+    return int(np.flatnonzero(distances == best)[0]) if best <= tolerance else -1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    voronoi_seeds,
+    st.lists(st.tuples(anywhere, anywhere), min_size=1, max_size=30),
+    st.lists(st.tuples(st.integers(0, 500), st.floats(0.0, 1.0)), max_size=30),
+    st.lists(st.integers(0, 500), max_size=20),
+    st.sampled_from([16, 64, 300, 2000]),
+    st.sampled_from([0.0, 0.05, 0.3, 1.0]),
+)
+def test_grid_path_equals_tree_path_and_brute_force_on_voronoi_layers(
+    seeds, free_points, on_edges, on_vertices, cells, tolerance
+):
+    import geo.assign as assign_module
+    from unittest import mock
+
+    polygons = voronoi_layer(seeds)
+    boundaries = shapely.boundary(polygons)
+    edge_points = [
+        shapely.line_interpolate_point(boundaries[i % len(polygons)], f, normalized=True)
+        for i, f in on_edges
+    ]
+    vertices = shapely.get_coordinates(polygons)
+    points = (
+        [(x * 10.0 / 3.0, y * 10.0 / 3.0) for x, y in free_points]
+        + [(p.x, p.y) for p in edge_points]
+        + [tuple(vertices[i % len(vertices)]) for i in on_vertices]
+    )
+    xs = np.array([p[0] for p in points])
+    ys = np.array([p[1] for p in points])
+    with mock.patch.object(assign_module, "GRID_MIN_POINTS", 0), mock.patch.multiple(
+        assign_module, _GRID_MIN_CELLS=cells, _GRID_MAX_CELLS=cells
+    ):
+        fast = assign_points(xs, ys, polygons, tolerance=tolerance)
+    with mock.patch.object(assign_module, "GRID_MIN_POINTS", 10**12):
+        tree = assign_points(xs, ys, polygons, tolerance=tolerance)
+    np.testing.assert_array_equal(fast.index, tree.index)
+    np.testing.assert_array_equal(fast.method, tree.method)
+    np.testing.assert_array_equal(fast.spatial_index, tree.spatial_index)
+    expected = [brute_force_spatial(x, y, polygons, tolerance) for x, y in points]
+    assert fast.spatial_index.tolist() == expected
+
+
+def test_grid_path_answers_interior_points_without_the_tree():
+    import geo.assign as assign_module
+
+    polygons = SQUARES
+    tree = shapely.STRtree(polygons)
+    grid = assign_module._build_grid(polygons, tree, 0.01, 0, cells=900)
+    assert grid is not None
+    centres_x = np.array([i % 3 + 0.5 for i in range(9)])
+    centres_y = np.array([i // 3 + 0.5 for i in range(9)])
+    found = assign_module._grid_lookup(grid, centres_x, centres_y, np.ones(9, bool))
+    assert found.tolist() == list(range(9))
+    # On a shared edge the grid defers to the tree (the boundary band).
+    edge = assign_module._grid_lookup(grid, np.array([1.0]), np.array([0.5]),
+                                      np.ones(1, bool))
+    assert edge.tolist() == [assign_module._ASK]

@@ -1,0 +1,103 @@
+"""Data quality: what each source sent, what was kept, what was quarantined and why."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import loaders
+from dashboard.point_maps import make_point_map
+from pipelines import schema as s
+from pipelines.errors import StoreError
+from pipelines.quality import summarize_sources
+
+MAX_POINTS = 2000
+
+try:
+    path = str(loaders.store_path())
+    meta = loaders.load_meta(path)
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.title("Data quality")
+files = loaders.load_file_quality(path)
+sources = summarize_sources(files)
+st.caption(
+    "Every row read is either kept (counted, or netted against a reversal) or "
+    "quarantined with a reason; nothing is dropped. Built "
+    f"{meta.get('built_at', '')}."
+)
+
+st.subheader("Per source")
+reasons = [f"q_{r}" for r in s.QUARANTINE_REASONS]
+summary = sources.rename(columns={f"q_{r}": r.replace("_", " ") for r in s.QUARANTINE_REASONS})
+st.dataframe(
+    summary.rename(columns={
+        "source": "Source", "read": "Rows read", "kept": "Kept",
+        "quarantined": "Quarantined", "located_share": "Located",
+        "inside_share": "Inside jurisdiction", "first_date": "First date",
+        "last_date": "Last date", "date_failures": "Date failures",
+    }),
+    hide_index=True, width="stretch",
+    column_config={
+        "Located": st.column_config.NumberColumn(format="percent"),
+        "Inside jurisdiction": st.column_config.NumberColumn(format="percent"),
+    },
+)
+
+st.subheader("Agreement with the department's own area labels")
+agreement = loaders.load_label_agreement(path)
+if agreement.empty:
+    st.info("No source carries its own area labels.")
+else:
+    shown = agreement.assign(
+        assigned=agreement["assigned_agree"] / agreement["compared"],
+        point_in_polygon=agreement["point_in_polygon_agree"] / agreement["compared"],
+    )[["source", "level", "compared", "assigned", "point_in_polygon", "approximate_layer"]]
+    st.dataframe(
+        shown.rename(columns={"source": "Source", "level": "Level",
+                              "compared": "Rows compared",
+                              "approximate_layer": "Approximate map layer"}),
+        hide_index=True, width="stretch",
+        column_config={
+            "assigned": st.column_config.NumberColumn(
+                "Assigned = label", format="percent",
+                help="After the boundary rule: the label wins within the tolerance"),
+            "point_in_polygon": st.column_config.NumberColumn(
+                "Point in polygon = label", format="percent"),
+        },
+    )
+
+unmapped = loaders.load_unmapped_codes(path)
+st.subheader("Offense codes with no category")
+if unmapped.empty:
+    st.success("Every offense code maps to a category.")
+else:
+    st.warning("Add these codes to the source profile's [categories].")
+    st.dataframe(unmapped, hide_index=True, width="stretch")
+
+st.subheader("Located rows outside the jurisdiction")
+points, total = loaders.load_quarantined_points(path, "outside_jurisdiction", MAX_POINTS)
+if total == 0:
+    st.success("No located row fell outside the jurisdiction.")
+else:
+    if total > MAX_POINTS:
+        st.caption(f"Showing the first {MAX_POINTS:,} of {total:,} points.")
+    finest = meta["levels"][0]
+    folium_map = make_point_map(
+        points, loaders.load_areas(path, finest),
+        [("source", "Source"), ("file", "File"), ("line", "Line"),
+         ("offense_desc", "Offense"), ("message", "Why")],
+        tiles=meta.get("tiles") or None, attribution=meta.get("tiles_attribution") or None,
+    )
+    st_folium(folium_map, key="quality.map", height=480, use_container_width=True,
+              returned_objects=[])
+
+st.subheader("Per file")
+st.dataframe(
+    files.drop(columns=[c for c in reasons if files[c].sum() == 0]),
+    hide_index=True, width="stretch",
+    column_config={
+        "located_share": st.column_config.NumberColumn(format="percent"),
+        "inside_share": st.column_config.NumberColumn(format="percent"),
+    },
+)
