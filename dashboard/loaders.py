@@ -18,6 +18,7 @@ import streamlit as st
 from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.queries import Filters
+from pipelines.errors import StoreError
 from pipelines.store import connect_read_only
 
 
@@ -29,6 +30,17 @@ def store_path() -> Path:
     from pipelines.settings import load_settings
 
     return load_settings(SAMPLE_CONFIG).store_path
+
+
+def open_store_or_stop() -> tuple[str, dict]:
+    """The store path and its metadata; a missing store stops the page with a message."""
+    try:
+        path = str(store_path())
+        return path, load_meta(path)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
 
 
 @st.cache_resource(show_spinner=False)

@@ -167,11 +167,9 @@ def quarantined_points(
     con: duckdb.DuckDBPyConnection, reason: str, limit: int
 ) -> tuple[pd.DataFrame, int]:
     """Located quarantined rows of one reason (at most ``limit``) and how many exist."""
-    total = con.execute(
-        "SELECT count(*) FROM quarantine WHERE reason = ? AND lon IS NOT NULL "
-        "AND isfinite(lon) AND isfinite(lat)", [reason]).fetchone()[0]
+    where = "FROM quarantine WHERE reason = ? AND isfinite(lon) AND isfinite(lat)"
+    total = con.execute(f"SELECT count(*) {where}", [reason]).fetchone()[0]
     rows = con.execute(
         "SELECT source, file, line, incident_id, offense_desc, message, lon, lat "
-        "FROM quarantine WHERE reason = ? AND lon IS NOT NULL AND isfinite(lon) "
-        "AND isfinite(lat) ORDER BY source, file, line LIMIT ?", [reason, limit]).df()
+        f"{where} ORDER BY source, file, line LIMIT ?", [reason, limit]).df()
     return rows, int(total)

@@ -8,14 +8,9 @@ from dashboard import loaders, state
 from dashboard.charts import hour_weekday_heatmap, weekly_trend_chart
 from dashboard.filters import describe_filters, sidebar_filters
 from dashboard.text import md_escape
-from pipelines.errors import StoreError
 from pipelines.profiles import align_prior_year, compare_categories, profile_sentences
 
-try:
-    path = str(loaders.store_path())
-except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
+path, meta = loaders.open_store_or_stop()
 
 filters = sidebar_filters(path)
 areas = loaders.load_areas(path, filters.level).sort_values("name")

@@ -6,17 +6,11 @@ from streamlit_folium import st_folium
 from dashboard import loaders
 from dashboard.point_maps import make_point_map
 from pipelines import schema as s
-from pipelines.errors import StoreError
 from pipelines.quality import summarize_sources
 
 MAX_POINTS = 2000
 
-try:
-    path = str(loaders.store_path())
-    meta = loaders.load_meta(path)
-except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
+path, meta = loaders.open_store_or_stop()
 
 st.title("Data quality")
 files = loaders.load_file_quality(path)

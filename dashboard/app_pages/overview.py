@@ -7,17 +7,11 @@ from dashboard import loaders, state
 from dashboard.filters import describe_filters, sidebar_filters
 from dashboard.maps import make_choropleth
 from dashboard.selection import clicked_area_id
-from pipelines.errors import StoreError
 from pipelines.profiles import summarize_areas
 
 PROFILE_PAGE = "app_pages/area_profile.py"
 
-try:
-    path = str(loaders.store_path())
-    meta = loaders.load_meta(path)
-except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
+path, meta = loaders.open_store_or_stop()
 
 filters = sidebar_filters(path)
 st.title("Overview")

@@ -22,15 +22,21 @@ def overview_url(sample_store, streamlit_server) -> str:
     return streamlit_server(DASHBOARD_APP, env={"BEATPROFILE_STORE": str(sample_store)})
 
 
+def open_map_page(page, url: str, height: int = 1000):
+    """Load a page at 1600 px wide and return its map frame once polygons are drawn."""
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.goto(url)
+    wait_for_app_idle(page)
+    frame = map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    return frame
+
+
 def test_overview_map_draws_every_neighborhood_offline(
     overview_url: str, browser_page: GuardedPage
 ):
     page = browser_page.page
-    page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(overview_url)
-    wait_for_app_idle(page)
-    frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    frame = open_map_page(page, overview_url)
     assert frame.locator("path.leaflet-interactive").count() == 88
     assert frame.locator(".bp-legend").is_visible()
     page.wait_for_timeout(800)
@@ -42,11 +48,7 @@ def test_clicking_a_neighborhood_opens_its_profile(
     overview_url: str, browser_page: GuardedPage
 ):
     page = browser_page.page
-    page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(overview_url)
-    wait_for_app_idle(page)
-    frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    frame = open_map_page(page, overview_url)
     page.wait_for_timeout(500)
     polygon = frame.locator("path.leaflet-interactive").nth(40)
     box = polygon.bounding_box()
@@ -69,11 +71,7 @@ def test_data_quality_page_draws_outside_points_offline(
     overview_url: str, browser_page: GuardedPage
 ):
     page = browser_page.page
-    page.set_viewport_size({"width": 1600, "height": 1400})
-    page.goto(overview_url + "/data_quality")
-    wait_for_app_idle(page)
-    frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    frame = open_map_page(page, overview_url + "/data_quality", height=1400)
     assert frame.locator("path.leaflet-interactive").count() > 88
     page.wait_for_timeout(800)
     save_screenshot(page, "data_quality_sample")

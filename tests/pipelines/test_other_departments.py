@@ -20,22 +20,21 @@ pytestmark = requires_shared_data()
 EXAMPLES = REPO_ROOT / "examples"
 
 
-@pytest.fixture(scope="module")
-def chicago(tmp_path_factory):
+def _build_example(name: str, tmp_path_factory):
     settings = settings_with_store(
-        EXAMPLES / "chicago" / "beatprofile.toml",
-        tmp_path_factory.mktemp("chicago") / "s.duckdb",
+        EXAMPLES / name / "beatprofile.toml", tmp_path_factory.mktemp(name) / "s.duckdb"
     )
     return settings, run_build(settings)
+
+
+@pytest.fixture(scope="module")
+def chicago(tmp_path_factory):
+    return _build_example("chicago", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def seattle(tmp_path_factory):
-    settings = settings_with_store(
-        EXAMPLES / "seattle" / "beatprofile.toml",
-        tmp_path_factory.mktemp("seattle") / "s.duckdb",
-    )
-    return settings, run_build(settings)
+    return _build_example("seattle", tmp_path_factory)
 
 
 def _per_file_conserved(store) -> list[tuple]:
