@@ -83,9 +83,10 @@ def period_counts(
     Returns
     -------
     DataFrame
-        ``area_id, category, period, n`` (periods without incidents absent).
+        ``area_id, category, period, n`` (periods without incidents absent;
+        incidents without an area at this level left out).
     """
-    rows = daily[daily["level"] == level]
+    rows = daily[(daily["level"] == level) & daily["area_id"].notna()]
     period = block_codes(rows["day"], as_of, PERIOD_DAYS)
     keep = (period >= 0) & (period < periods)
     frame = pd.DataFrame({

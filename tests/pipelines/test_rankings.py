@@ -189,3 +189,26 @@ def test_rankings_do_not_change_when_rows_are_shuffled(rows, rng):
     again = rank_problems(daily.iloc[order], AREAS, "beat", AS_OF, CONCENTRATION,
                           COMMUNITY)
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_recent_cells_keep_the_last_28_days_with_area_and_cell():
+    import shapely
+
+    from geo.grid import make_grid
+    from pipelines.rankings import recent_cells
+
+    grid = make_grid(shapely.box(0, 0, 200, 100), 100.0)
+    incidents = pd.DataFrame({
+        "x": [50.0, 150.0, 50.0, 500.0], "y": [50.0, 50.0, 50.0, 50.0],
+        "occurred_at": pd.to_datetime(["2019-06-30 23:00", "2019-06-03 00:00",
+                                       "2019-06-02 12:00", "2019-06-20 08:00"]),
+        "category": ["theft", "burglary", "theft", "theft"],
+        "area_beat": ["1", "2", "1", "1"],
+    })
+    out = recent_cells(incidents, grid, "beat", AS_OF)
+    # Jun 02 is in the previous period; the point at x = 500 is off the grid.
+    assert out.to_dict("list") == {"area_id": ["1", "2", "1"],
+                                   "category": ["theft", "burglary", "theft"],
+                                   "cell_id": [0, 1, -1]}
+    with pytest.raises(ValueError, match=r"missing columns \['area_district'\]"):
+        recent_cells(incidents, grid, "district", AS_OF)
