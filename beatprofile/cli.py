@@ -139,15 +139,12 @@ def ingest(
     store: StoreOption = None,
     report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
 ) -> None:
-    """Add exports to an existing store; a file already loaded changes nothing.
+    """Add exports to the store (created if there is none yet); a file already
+    loaded changes nothing, and reversals net across files.
 
     Example: beatprofile ingest january2020.csv --profile profiles/stlouis_slmpd.toml
     """
     settings = _settings(config, store)
-    if not settings.store_path.exists():
-        raise ConfigError(
-            f"no store at {settings.store_path} yet; run `beatprofile build` first"
-        )
     source = SourceConfig(profile=profile.resolve(), files=())
     with _progress_bar() as progress:
         report = run_build(
@@ -155,6 +152,49 @@ def ingest(
             incremental=True, progress=progress,
         )
     _print_report(report, report_json)
+
+
+profile_app = typer.Typer(help="Source profiles: how one export maps to beatprofile.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("init")
+def profile_init(
+    file: Annotated[Path, typer.Argument(help="An export (CSV) to draft a profile for.")],
+    areas: Annotated[
+        Path | None,
+        typer.Option("--areas", help="Polygons of your finest level: checks the CRS "
+                     "and finds the area-label column."),
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the draft here (default: print).")
+    ] = None,
+) -> None:
+    """Draft a source profile for an unseen export: guessed columns, date formats,
+    CRS and offense categories, each with a comment to check.
+
+    Example: beatprofile profile init export.csv --areas beats.geojson --out mydept.toml
+    """
+    import geopandas as gpd
+
+    from pipelines.profile_draft import draft_profile
+    from pipelines.readers import read_export
+
+    layer = None
+    if areas is not None:
+        if not areas.exists():
+            raise ConfigError(f"area layer {areas} does not exist; check the path")
+        layer = gpd.read_file(areas)
+    draft = draft_profile(read_export(file), layer)
+    for warning in draft.warnings:
+        err.print(f"Warning: {warning}", markup=False, highlight=False)
+    if out_path is None:
+        out.print(draft.toml, markup=False, highlight=False, soft_wrap=True)
+    else:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(draft.toml, encoding="utf-8")
+        out.print(f"Draft profile written to {out_path}; check the lines marked CHECK, "
+                  f"then run `beatprofile check {out_path} {file}`.", markup=False)
 
 
 @app.command()

@@ -20,10 +20,11 @@ import pandas as pd
 from geo.crs import LONLAT
 from pipelines import schema as s
 from pipelines import store
+from pipelines.analysis import refresh_analysis
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import derive_incidents
-from pipelines.ingest import normalize_export
+from pipelines.ingest import conform_labels, normalize_export
 from pipelines.profiles import build_profiles
 from pipelines.readers import read_export
 from pipelines.quality import file_quality
@@ -100,6 +101,9 @@ def run_build(
         (source, path) for source in settings.sources for path in source.files
     ]
     work += list(extra_files)
+    # Fail on a bad profile or area layer before anything is read or written.
+    for source in {source.profile for source, _ in work}:
+        load_source_profile(source)
     finest = load_finest_layer(settings)
     with store.building(settings.store_path, start_from_existing=incremental) as con:
         added, skipped = _stage_files(con, work, settings, progress)
@@ -143,13 +147,9 @@ def _stage_files(
 
 
 def _with_label_columns(staged: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Every configured level gets a label column (None when the source has none)."""
-    missing = {
-        s.label_column(level): None
-        for level in settings.level_names
-        if s.label_column(level) not in staged
-    }
-    return staged.assign(**missing) if missing else staged
+    """One label column per configured level: missing ones are None, labels for
+    levels the department does not configure are dropped (nothing to compare)."""
+    return conform_labels(staged, settings.level_names)
 
 
 def _derive(
@@ -173,6 +173,8 @@ def _derive(
     store.replace_table(con, "areas", area_table)
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
+    progress("Hotspots, rankings, back-test", 2, 3)
+    analysis = refresh_analysis(con, settings, finest, area_table, as_of)
     store.replace_table(con, "label_agreement", derived.areas.agreement)
     quarantine = derived.quarantine
     by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
@@ -189,6 +191,7 @@ def _derive(
         "tiles": settings.tiles or "",
         "tiles_attribution": settings.tiles_attribution or "",
         "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
+        "analysis": analysis,
     })
     progress("Building profiles", 3, 3)
     return {
@@ -244,7 +247,7 @@ def _refresh_aggregates(
     selects = [
         f"SELECT '{level}' AS level, {s.area_column(level)} AS area_id, category, "
         f"CAST(occurred_at AS DATE) AS day, count(*) AS n FROM incidents "
-        f"GROUP BY ALL"
+        f"WHERE kind = 'report' GROUP BY ALL"
         for level in settings.level_names
     ]
     con.execute(

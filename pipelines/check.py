@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import schema as s
 from pipelines.catalog import load_finest_layer
 from pipelines.derive import derive_incidents
-from pipelines.ingest import normalize_export
+from pipelines.ingest import conform_labels, normalize_export
 from pipelines.quality import QualityReport, quality_report
 from pipelines.readers import read_export
 from pipelines.settings import Settings
@@ -40,11 +39,7 @@ def check_exports(
     frames = []
     for path in files:
         staged = normalize_export(read_export(path), profile, settings.analysis_crs)
-        missing = {
-            s.label_column(lv): None for lv in settings.level_names
-            if s.label_column(lv) not in staged
-        }
-        frames.append(staged.assign(**missing))
+        frames.append(conform_labels(staged, settings.level_names))
     staged = pd.concat(frames, ignore_index=True)
     order = {Path(p).name: i for i, p in enumerate(files)}
     unique = {profile.name} if profile.unique_ids else set()

@@ -95,6 +95,14 @@ def normalize_export(
     return out.drop(columns=PROBLEM_COLUMN)
 
 
+def conform_labels(staged: pd.DataFrame, levels: tuple[str, ...]) -> pd.DataFrame:
+    """Exactly one ``label_<level>`` column per configured level (None if absent)."""
+    wanted = {s.label_column(level) for level in levels}
+    extra = [c for c in staged.columns if c.startswith("label_") and c not in wanted]
+    missing = {c: None for c in sorted(wanted) if c not in staged}
+    return staged.drop(columns=extra).assign(**missing)
+
+
 def _resolve_columns(
     raw: pd.DataFrame, profile: SourceProfile, file_name: str
 ) -> dict[str, tuple[str, ...]]:

@@ -14,6 +14,7 @@ and CRS; id, offense and address; area labels; TOML rendering.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -742,7 +743,7 @@ def _render(table: ExportTable, source: str, g: dict[str, Guess],
         f"# {table.file_name} ({len(table.rows):,} rows, {table.encoding}).",
         "# Every value is a guess; the comment above it says what it rests on. Look at",
         "# lines marked CHECK, then try it with `beatprofile check PROFILE FILE`.",
-        *(f"# WARNING: {w}" for w in warnings),
+        *(line for w in warnings for line in _comment(f"WARNING: {w}")),
         "", "[source]", f"name = {toml_value(source)}", *_entry("kind", g["kind"]),
         f"description = {toml_value('Drafted from ' + table.file_name)}",
     ]
@@ -751,9 +752,10 @@ def _render(table: ExportTable, source: str, g: dict[str, Guess],
     lines += ["", "[columns]"]
     for field in _COLUMN_ORDER:
         lines += _entry(field, g[field]) if field in g else []
-    if "occurred_at" not in g:
-        lines += ["# CHECK: no date column found; name the export's date column here",
-                  'occurred_at = "TODO"']
+    for field in ("incident_id", "occurred_at"):  # required by the loader
+        if field not in g:
+            lines += [f"# CHECK: no column found for {field}; name it here",
+                      f'{field} = "TODO"']
     lines += ["", "[dates]", "# Formats are tried in turn; if none parses: bad_date."]
     for field in _COLUMN_ORDER:
         lines += _entry(field, g[f"dates.{field}"]) if f"dates.{field}" in g else []
@@ -764,8 +766,13 @@ def _render(table: ExportTable, source: str, g: dict[str, Guess],
 
 def _entry(key: str, guess: Guess) -> list[str]:
     check = "CHECK: " if guess.confidence < 0.6 else ""
-    note = f"# {check}{guess.evidence} (confidence {guess.confidence:.2f})"
-    return [note, f"{key} = {toml_value(guess.value)}"]
+    note = f"{check}{guess.evidence} (confidence {guess.confidence:.2f})"
+    return [*_comment(note), f"{key} = {toml_value(guess.value)}"]
+
+
+def _comment(text: str) -> list[str]:
+    """``text`` as comment lines of at most 88 characters."""
+    return textwrap.wrap(text, 86, initial_indent="# ", subsequent_indent="# ")
 
 
 def _location_lines(g: dict[str, Guess]) -> list[str]:
@@ -774,10 +781,11 @@ def _location_lines(g: dict[str, Guess]) -> list[str]:
     if crs is not None and crs.value is not None:
         lines += _entry("crs", crs)
     elif crs is not None and "x" in g:
-        lines += [f"# CHECK: {crs.evidence}",
+        lines += [*_comment(f"CHECK: {crs.evidence}"),
                   '# TODO: crs = "EPSG:...."  (the CRS of the x/y columns)']
     elif crs is not None:
-        lines += [f"# {crs.evidence} (confidence {crs.confidence:.2f}); no crs needed"]
+        lines += _comment(f"{crs.evidence} (confidence {crs.confidence:.2f}); no crs "
+                          "needed")
     if "missing_xy" in g:
         lines += ["# A pair equal to this means 'no location'."]
         lines += _entry("missing_xy", g["missing_xy"])
@@ -798,9 +806,10 @@ def _label_lines(g: dict[str, Guess]) -> list[str]:
         column = toml_value(spec.column)
         entry = f"{key.removeprefix('label.')} = {{ column = {column}{missing} }}"
         if spec.column == active:
-            lines += [f"# {guess.evidence} (confidence {guess.confidence:.2f})", entry]
+            note = f"{guess.evidence} (confidence {guess.confidence:.2f})"
+            lines += [*_comment(note), entry]
         else:
-            others += [f"# {guess.evidence}", f"# {entry}"]
+            others += [*_comment(guess.evidence), f"# {entry}"]
     if others:
         lines += ["# Other label columns: uncomment those with a level in your config"]
     return lines + others
@@ -809,15 +818,16 @@ def _label_lines(g: dict[str, Guess]) -> list[str]:
 def _flag_lines(g: dict[str, Guess]) -> list[str]:
     lines: list[str] = []
     if "count" in g and not g["count"].evidence.endswith("(0 rows of -1)"):
-        lines += ["", "[reversals]", f"# {g['count'].evidence}: a -1 row cancels the",
-                  "# +1 row with the same id and offense code.", "enabled = true"]
+        note = f"{g['count'].evidence}: a -1 row cancels the +1 row with the same id "
+        lines += ["", "[reversals]", *_comment(note + "and offense code.")]
+        lines += ["enabled = true"]
     if "sensitive_column" in g:
         flag: tuple[str, tuple[str, ...]] = g["sensitive_column"].value  # type: ignore[assignment]
-        lines += ["", "[sensitive]", f"# {g['sensitive_column'].evidence}",
+        lines += ["", "[sensitive]", *_comment(g["sensitive_column"].evidence),
                   f"column = {toml_value(flag[0])}",
                   f"true_values = {toml_value(flag[1])}"]
     if "calls.sources" in g:
-        lines += ["", "[calls.sources]", f"# {g['calls.sources'].evidence}"]
+        lines += ["", "[calls.sources]", *_comment(g["calls.sources"].evidence)]
         lines += [f"{toml_value(k)} = {toml_value(v)}"
                   for k, v in g["calls.sources"].value.items()]  # type: ignore[attr-defined]
     return lines

@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.errors import ConfigError
@@ -57,6 +57,18 @@ class LevelConfig:
 
 
 @dataclass(frozen=True)
+class AnalysisSettings:
+    """Hotspot, ranking and back-test parameters (``[hotspots]``, ``[rankings]``,
+    ``[harm]`` and ``[backtest]`` in the config); defaults in the dataclasses of
+    :mod:`pipelines.hotspots`, :mod:`pipelines.rankings`, :mod:`pipelines.backtest`."""
+
+    hotspots: dict = field(default_factory=dict)
+    ranking_weights: dict = field(default_factory=dict)
+    harm: dict = field(default_factory=dict)
+    backtest: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a build needs, loaded once and passed to each step."""
 
@@ -70,6 +82,7 @@ class Settings:
     tiles: str | None = None
     tiles_attribution: str | None = None
     config_path: Path | None = None
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -118,6 +131,12 @@ def load_settings(path: str | Path) -> Settings:
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
         tiles_attribution=doc.get("map", {}).get("attribution", "Map tiles: your tile server"),
         config_path=path,
+        analysis=AnalysisSettings(
+            hotspots=dict(doc.get("hotspots", {})),
+            ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
+            harm={str(k): float(v) for k, v in doc.get("harm", {}).items()},
+            backtest=dict(doc.get("backtest", {})),
+        ),
     )
 
 

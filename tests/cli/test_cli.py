@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["build", "ingest", "serve", "demo"]
+COMMANDS = ["build", "ingest", "serve", "demo", "check"]
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared" / "data"
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -20,9 +22,9 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [*COMMANDS, "profile init"])
 def test_every_command_has_help_with_an_example(command):
-    result = run_cli(command, "--help")
+    result = run_cli(*command.split(), "--help")
     assert result.returncode == 0
     assert f"Example: beatprofile {command}" in " ".join(result.stdout.split())
 
@@ -59,13 +61,54 @@ def test_bad_area_layer_column_names_the_fix(tmp_path):
     assert not (tmp_path / "s.duckdb").exists()
 
 
-def test_ingest_without_a_store_says_to_build_first(tmp_path):
+def test_ingest_with_a_missing_profile_names_it(tmp_path):
     store = tmp_path / "none.duckdb"
-    result = run_cli("ingest", "x.csv", "--profile", "p.toml", "--store", str(store))
+    profile = tmp_path / "p.toml"
+    result = run_cli("ingest", "x.csv", "--profile", str(profile), "--store", str(store))
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: no store at {store} yet; run `beatprofile build` first\n"
+        f"Error: source profile {profile} does not exist; give the path of a .toml "
+        "profile (draft one with `beatprofile profile init FILE`)\n"
     )
+    assert not store.exists()
+
+
+SEATTLE = SHARED / "seattle"
+CHICAGO = SHARED / "chicago"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared real data not present")
+@pytest.mark.parametrize(
+    ("export", "areas", "config"),
+    [
+        (SEATTLE / "spd_crime_robbery_2008_2021.csv", SEATTLE / "beats_2018.geojson",
+         "seattle"),
+        (CHICAGO / "incidents" / (
+            "computationforpolicy_lecture-examples__Crimes_-_2001_to_present__b1e44c4.csv"),
+         CHICAGO / "beats.geojson", "chicago"),
+    ],
+)
+def test_profile_init_then_ingest_works_with_no_edits(tmp_path, export, areas, config):
+    draft = tmp_path / "draft.toml"
+    init = run_cli("profile", "init", str(export), "--areas", str(areas), "--out", str(draft))
+    assert init.returncode == 0, init.stderr
+    # The department's config with its levels, but none of its own sources.
+    text = (REPO / "examples" / config / "beatprofile.toml").read_text()
+    text = text.replace("../../", f"{REPO}/").replace(f"{REPO}/../", f"{REPO.parent}/")
+    text = text.split("[[sources]]")[0] + "[[levels]]" + text.split("[[levels]]", 1)[1]
+    cfg = tmp_path / "beatprofile.toml"
+    cfg.write_text(text)
+    store = tmp_path / "store.duckdb"
+    report_path = tmp_path / "report.json"
+    ingest = run_cli("ingest", str(export), "--profile", str(draft), "--config", str(cfg),
+                     "--store", str(store), "--report-json", str(report_path))
+    assert ingest.returncode == 0, ingest.stderr
+    report = json.loads(report_path.read_text())
+    rows = sum(1 for _ in open(export, encoding="utf-8-sig")) - 1
+    assert report["read"] == rows
+    assert report["read"] == report["kept"] + report["quarantined"]
+    assert "unmapped_code" not in report["quarantined_by_reason"]
+    assert report["label_agreement"]["beat"]["assigned_share"] > 0.99
 
 
 def test_build_writes_the_json_report(tmp_path):

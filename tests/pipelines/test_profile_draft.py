@@ -69,7 +69,7 @@ def cell_centres(n: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
 def typical_export(n: int = 12) -> dict[str, list[str]]:
     """An id, a date, an offense and lon/lat: what must ingest with no edits."""
     lon, lat, beats = cell_centres(n)
-    offenses = ["ROBBERY", "BURGLARY-RESIDENCE", "LARCENY-FROM MTR VEH", "LOST PROPERTY"]
+    offenses = ["ROBBERY", "BURGLARY-RESIDENCE", "LARCENY-FROM MTR VEH", "LOST ITEM"]
     return {
         "Incident ID": [f"19-{i:05d}" for i in range(n)],
         "Date Occurred": [f"06/{1 + i % 28:02d}/2019 {i % 12 + 1}:15:00 PM"
@@ -88,7 +88,7 @@ def load_draft(draft: ProfileDraft, tmp_path: Path):
     return load_source_profile(path)
 
 
-# --- date formats -------------------------------------------------------------------
+# --- date formats ---------------------------------------------------------------------
 
 
 def test_date_format_is_the_one_parsing_most_values():
@@ -251,7 +251,8 @@ def test_codes_get_the_category_their_description_matched(tmp_path):
 def test_cad_export_is_drafted_as_calls(tmp_path):
     n = 8
     lon, lat, _ = cell_centres(n)
-    sources = ["911", "ONVIEW", "TELEPHONE OTHER, NOT 911", "ALARM CALL (NOT POLICE ALARM)"]
+    sources = ["911", "ONVIEW", "TELEPHONE OTHER, NOT 911",
+               "ALARM CALL (NOT POLICE ALARM)"]
     table = make_table({
         "CAD Event Number": [str(2023000000 + i) for i in range(n)],
         "Call Type": [sources[i % 4] for i in range(n)],
@@ -278,7 +279,7 @@ def test_cad_export_is_drafted_as_calls(tmp_path):
     assert out[s.ARRIVED_AT].notna().sum() == n - 1
 
 
-# --- areas: label column, lon/lat check, projected CRS ------------------------------------
+# --- areas: label column, lon/lat check, projected CRS --------------------------------
 
 
 def test_label_matching_the_polygon_ids_is_chosen_after_normalization(tmp_path):
@@ -299,11 +300,14 @@ def test_lonlat_points_are_checked_against_the_areas():
 
 def test_swapped_lonlat_columns_are_swapped_back_with_a_warning():
     columns = typical_export()
-    columns["Longitude"], columns["Latitude"] = columns["Latitude"], columns["Longitude"]
+    columns["Longitude"], columns["Latitude"] = (columns["Latitude"],
+                                                 columns["Longitude"])
     draft = draft_profile(make_table(columns), grid_areas())
-    assert (draft.guesses["lon"].value, draft.guesses["lat"].value) == (
-        "Latitude", "Longitude")
-    assert "`Longitude` holds latitudes, `Latitude` longitudes: swapped" in draft.warnings
+    g = draft.guesses
+    assert (g["lon"].value, g["lat"].value) == ("Latitude", "Longitude")
+    assert draft.warnings == [
+        "`Longitude` holds latitudes, `Latitude` longitudes: swapped"
+    ]
 
 
 def projected_export(crs: str, n: int = 30) -> dict[str, list[str]]:
@@ -311,7 +315,9 @@ def projected_export(crs: str, n: int = 30) -> dict[str, list[str]]:
     lon, lat, _ = cell_centres(n)
     x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     del columns["Longitude"], columns["Latitude"]
-    return {**columns, "XCoord": [f"{v:.1f}" for v in x], "YCoord": [f"{v:.1f}" for v in y]}
+    columns["XCoord"] = [f"{v:.1f}" for v in x]
+    columns["YCoord"] = [f"{v:.1f}" for v in y]
+    return columns
 
 
 def assert_same_points(code: str, expected: str, x: np.ndarray, y: np.ndarray) -> None:
@@ -364,7 +370,7 @@ def test_export_without_rows_is_an_error():
         draft_profile(make_table({"Case Number": [], "Date": []}))
 
 
-# --- the typical export ingests with no edits ------------------------------------------------
+# --- the typical export ingests with no edits -----------------------------------------
 
 
 def test_typical_export_draft_ingests_with_no_edits(tmp_path):
@@ -381,7 +387,7 @@ def test_typical_export_draft_ingests_with_no_edits(tmp_path):
     assert list(out[s.label_column("beat")][:2]) == ["0101", "0102"]
 
 
-# --- rules and TOML text ----------------------------------------------------------------------
+# --- rules and TOML text --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -419,7 +425,7 @@ def test_toml_values_read_back_as_written(text):
     assert tomllib.loads(f"k = {toml_value([text, 'x'])}")["k"] == [text, "x"]
 
 
-# --- real exports: profile init, then ingest with no edits -------------------------------------
+# --- real exports: profile init, then ingest with no edits ----------------------------
 
 SEATTLE = SHARED_DATA / "seattle"
 CHICAGO = SHARED_DATA / "chicago"
