@@ -70,3 +70,41 @@ def hour_weekday_heatmap(counts: pd.DataFrame, title: str = "") -> alt.Chart:
         )
         .properties(height=420)
     )
+
+
+def pai_curve_chart(summary: pd.DataFrame, label) -> alt.Chart:
+    """Mean PAI against the share of area flagged, one line per method."""
+    data = summary.assign(method=summary["method"].map(label))
+    return (
+        alt.Chart(data, title="Mean PAI by share of area flagged")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("coverage:Q", title="Share of area flagged", axis=alt.Axis(format="%")),
+            y=alt.Y("pai_mean:Q", title="Mean PAI"),
+            color=alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
+                            legend=alt.Legend(orient="top", direction="vertical",
+                                              labelLimit=400)),
+            tooltip=[alt.Tooltip("method:N"), alt.Tooltip("coverage:Q", format="%"),
+                     alt.Tooltip("pai_mean:Q", format=".2f")],
+        )
+        .properties(height=320)
+    )
+
+
+def pai_over_time_chart(table: pd.DataFrame, label) -> alt.Chart:
+    """PAI per month and method: the period-to-period spread."""
+    data = table.assign(method=table["method"].map(label))
+    return (
+        alt.Chart(data, title="PAI month by month")
+        .mark_line()
+        .encode(
+            x=alt.X("period_start:T", title="Month forecast"),
+            y=alt.Y("pai:Q", title="PAI"),
+            color=alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
+                            legend=alt.Legend(orient="top", direction="vertical",
+                                              labelLimit=400)),
+            tooltip=[alt.Tooltip("method:N"), alt.Tooltip("period_start:T", format="%b %Y"),
+                     alt.Tooltip("pai:Q", format=".2f")],
+        )
+        .properties(height=320)
+    )

@@ -19,6 +19,7 @@ from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.queries import Filters
 from pipelines.errors import StoreError
+from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.store import connect_read_only
 
 
@@ -119,3 +120,35 @@ def load_unmapped_codes(path: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def load_quarantined_points(path: str, reason: str, limit: int) -> tuple[pd.DataFrame, int]:
     return queries.quarantined_points(_cursor(path), reason, limit)
+
+
+@st.cache_data(show_spinner=False)
+def load_hotspot_layer(path: str, category: str) -> gpd.GeoDataFrame:
+    return queries.hotspot_layer(_cursor(path), category)
+
+
+@st.cache_data(show_spinner=False)
+def load_hotspot_categories(path: str) -> list[str]:
+    return queries.hotspot_categories(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_rankings(path: str, level: str) -> pd.DataFrame:
+    return queries.rankings(_cursor(path), level)
+
+
+@st.cache_data(show_spinner=False)
+def load_backtest(path: str) -> pd.DataFrame:
+    return queries.backtest(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_cell_incidents(path: str, cell_id: int, category: str) -> pd.DataFrame:
+    return queries.cell_incidents(_cursor(path), cell_id, category)
+
+
+@st.cache_data(show_spinner=False)
+def load_cell_exports(path: str, category: str) -> tuple[str, str]:
+    """GeoJSON and CSV text of one category's cells (built once, not per rerun)."""
+    cells = load_hotspot_layer(path, category)
+    return to_geojson_text(cells), to_csv_text(cells.drop(columns="geometry"))

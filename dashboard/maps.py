@@ -234,7 +234,7 @@ def make_choropleth(
         ),
     ).add_to(m)
     entries = _legend_entries(values, bins, palette)
-    _Legend(legend_title or value_col, entries).add_to(m)
+    Legend(legend_title or value_col, entries).add_to(m)
     return m
 
 
@@ -259,7 +259,7 @@ def map_payload_bytes(m: folium.Map) -> int:
     return len(copy.deepcopy(m.get_root()).render().encode("utf-8"))
 
 
-class _Legend(folium.MacroElement):
+class Legend(folium.MacroElement):
     """Legend as plain HTML in the page, moved into a Leaflet control by script."""
 
     _template = Template(

@@ -20,3 +20,10 @@ def clicked_area_id(result: dict | None, known_ids: Collection[str]) -> str | No
         area_id = (feature.get("properties") or {}).get("area_id")
     area_id = None if area_id is None else str(area_id)
     return area_id if area_id in set(known_ids) else None
+
+
+def clicked_feature_id(result: dict | None) -> str | None:
+    """Id of the last clicked GeoJSON feature in an ``st_folium`` result, if any."""
+    feature = (result or {}).get("last_active_drawing") or {}
+    value = feature.get("id")
+    return None if value is None else str(value)

@@ -20,3 +20,13 @@ PROFILE_AREA = "profile.area"
 MEASURES = {"count": "Incidents", "rate": "Rate per 1,000 residents"}
 DEFAULT_MEASURE = "count"
 DEFAULT_DAYS = 365
+
+# Hotspot page widgets.
+HOTSPOT_CATEGORY = "hotspots.category"
+HOTSPOT_METHOD = "hotspots.method"
+HOTSPOT_MAP = "hotspots.map"
+HOTSPOT_RANK_CATEGORIES = "hotspots.rank_categories"
+
+# Back-test page widgets.
+BACKTEST_CATEGORY = "backtest.category"
+BACKTEST_COVERAGE = "backtest.coverage"

@@ -54,6 +54,7 @@ def refresh_analysis(
     hot, rank, back = _parse(settings)
     if as_of is None:
         return {}
+    back = _fit_backtest_to_data(con, back, settings)
     as_of_ts = pd.Timestamp(as_of)
     area_cols = ", ".join(s.area_column(lv) for lv in settings.level_names)
     incidents = con.execute(
@@ -75,8 +76,9 @@ def refresh_analysis(
         rankings.append(rank_problems(
             daily, area_table, level, as_of_ts, concentration, community, rank))
     store.replace_table(con, "rankings", pd.concat(rankings, ignore_index=True))
-    if back is not None:
-        store.replace_table(con, "backtest", run_backtest(incidents, grid, as_of_ts, back))
+    backtest = (run_backtest(incidents, grid, as_of_ts, back) if back is not None
+                else pd.DataFrame(columns=["method", "category", "period_start", "coverage"]))
+    store.replace_table(con, "backtest", backtest)
     return {
         "hotspots": {f.name: getattr(hot, f.name) for f in fields(hot)},
         "ranking_weights": {f.name: getattr(rank.weights, f.name)
@@ -84,6 +86,29 @@ def refresh_analysis(
         "backtest": None if back is None else {
             f.name: getattr(back, f.name) for f in fields(back)},
     }
+
+
+def _fit_backtest_to_data(
+    con: duckdb.DuckDBPyConnection, back: BacktestSettings | None, settings: Settings
+) -> BacktestSettings | None:
+    """Score only months that have a full history window before them, unless the
+    config fixes ``[backtest] periods``; no back-test with too little data."""
+    if back is None or "periods" in settings.analysis.backtest:
+        return back
+    # Data "starts" at the first month with a quarter of a typical month's count:
+    # a few late-reported old incidents do not make a history.
+    monthly = con.execute(
+        "SELECT date_trunc('month', day) AS month, sum(n) AS n FROM daily_counts "
+        "WHERE level = ? GROUP BY ALL ORDER BY month", [settings.level_names[0]]).df()
+    full = monthly[monthly["n"] >= 0.25 * monthly["n"].tail(12).median()]
+    first, last = full["month"].min(), full["month"].max()
+    months = (last.year - first.year) * 12 + last.month - first.month
+    periods = min(back.periods, months - back.history_months)
+    if periods < 1:
+        log.info("back-test skipped: %d months of data, %d needed", months,
+                 back.history_months + 1)
+        return None
+    return replace(back, periods=periods)
 
 
 def _parse(

@@ -173,3 +173,65 @@ def quarantined_points(
         "SELECT source, file, line, incident_id, offense_desc, message, lon, lat "
         f"{where} ORDER BY source, file, line LIMIT ?", [reason, limit]).df()
     return rows, int(total)
+
+
+def hotspot_layer(con: duckdb.DuckDBPyConnection, category: str) -> gpd.GeoDataFrame:
+    """Every grid cell with its hotspot figures for one category (lon/lat squares)."""
+    frame = con.execute(
+        "SELECT c.*, g.inside_share, g.area_km2, g.geometry_wkb FROM hotspot_cells c "
+        "JOIN hotspot_grid g USING (cell_id) WHERE c.category = ?", [category]).df()
+    geometry = shapely.from_wkb([bytes(b) for b in frame.pop("geometry_wkb")])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=LONLAT)
+
+
+def hotspot_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Categories with hotspot figures (``all`` first, then taxonomy order)."""
+    found = {r[0] for r in con.execute(
+        "SELECT DISTINCT category FROM hotspot_cells").fetchall()}
+    return [c for c in (s.ALL_CATEGORIES, *s.CATEGORIES) if c in found]
+
+
+def rankings(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
+    """Problem-priority rankings of one level, best first."""
+    return con.execute(
+        "SELECT * FROM rankings WHERE level = ? ORDER BY rank", [level]).df()
+
+
+def backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The walk-forward back-test table (one row per method, category, period, share)."""
+    return con.execute("SELECT * FROM backtest").df()
+
+
+def cell_incidents(
+    con: duckdb.DuckDBPyConnection, cell_id: int, category: str, limit: int = 500
+) -> pd.DataFrame:
+    """Incidents of the hotspot window inside one grid cell (analyst view only)."""
+    cell = con.execute(
+        "SELECT g.x, g.y, c.cell_size_m, c.window_start, c.window_end FROM hotspot_grid g "
+        "JOIN hotspot_cells c USING (cell_id) WHERE cell_id = ? LIMIT 1", [cell_id]
+    ).fetchone()
+    if cell is None:
+        return pd.DataFrame()
+    x, y, size, start, end = cell
+    half = size / 2
+    category_clause = "" if category == s.ALL_CATEGORIES else "AND category = ?"
+    params = [x - half, x + half, y - half, y + half, start, end]
+    params += [] if category == s.ALL_CATEGORIES else [category]
+    return con.execute(
+        "SELECT occurred_at, category, offense_desc, block_address, incident_id, source "
+        "FROM incidents WHERE kind = 'report' AND located AND x >= ? AND x < ? "
+        "AND y >= ? AND y < ? AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY "
+        f"{category_clause} ORDER BY occurred_at DESC LIMIT {int(limit)}", params).df()
+
+
+def area_incidents(
+    con: duckdb.DuckDBPyConnection, f: Filters, area_id: str, limit: int = 500
+) -> pd.DataFrame:
+    """Incidents of one area for the filters (analyst view only), newest first."""
+    column = s.area_column(f.level)
+    return con.execute(
+        "SELECT occurred_at, category, offense_desc, block_address, incident_id, source "
+        f"FROM incidents WHERE kind = 'report' AND {column} = ? AND occurred_at >= ? "
+        f"AND occurred_at < ? + INTERVAL 1 DAY {_category_clause(f)} "
+        f"ORDER BY occurred_at DESC LIMIT {int(limit)}",
+        [area_id, f.start, f.end, *_category_params(f)]).df()

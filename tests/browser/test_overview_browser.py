@@ -76,3 +76,26 @@ def test_data_quality_page_draws_outside_points_offline(
     page.wait_for_timeout(800)
     save_screenshot(page, "data_quality_sample")
     assert browser_page.blocked_of_type("script", "stylesheet", "fetch", "xhr") == []
+
+
+def test_hotspot_page_draws_cells_and_outlines_offline(
+    overview_url: str, browser_page: GuardedPage
+):
+    page = browser_page.page
+    frame = open_map_page(page, overview_url + "/hotspots", height=1300)
+    assert frame.locator("path.leaflet-interactive").count() > 88
+    assert frame.locator(".bp-legend").is_visible()
+    page.wait_for_timeout(800)
+    save_screenshot(page, "hotspots_sample")
+    assert browser_page.blocked_of_type("script", "stylesheet", "fetch", "xhr") == []
+
+
+def test_backtest_page_draws_its_charts(overview_url: str, browser_page: GuardedPage):
+    page = browser_page.page
+    page.set_viewport_size({"width": 1600, "height": 1200})
+    page.goto(overview_url + "/backtest")
+    wait_for_app_idle(page)
+    page.wait_for_selector("canvas, svg.marks", timeout=60_000)
+    page.wait_for_timeout(1000)
+    save_screenshot(page, "backtest_sample")
+    assert page.get_by_text("Method back-test").first.is_visible()

@@ -131,3 +131,43 @@ def test_data_quality_page_shows_conservation_agreement_and_outside_points(
     outside = report.quarantined_by_reason["outside_jurisdiction"]
     args = json.loads(points[0].proto.json_args)
     assert len(re.findall(r'"type": ?"Point"', args["script"])) == outside
+
+
+def test_hotspot_page_defaults_to_the_back_tests_best_method(app, sample_store):
+    app.run()
+    app.switch_page("app_pages/hotspots.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Hotspots"
+    why = [c.value for c in app.caption if c.value.startswith("Default:")]
+    assert why and "highest mean PAI at 5%" in why[0]
+    chosen = app.radio[0].value
+    expected = "counts" if "counts of the last 12 months" in why[0] else (
+        "kde" if "kernel density" in why[0] else "gi")
+    assert chosen == expected
+    ranked = app.dataframe[0].value
+    assert list(ranked["rank"][:3]) == [1, 2, 3]
+    assert ranked["reason"].str.contains("in the last 28 days").all()
+
+
+def test_hotspot_gi_layer_draws_only_significant_cells(app, sample_store):
+    app.run()
+    app.switch_page("app_pages/hotspots.py").run()
+    app.radio[0].set_value("gi").run()
+    assert not app.exception
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        significant = con.execute(
+            "SELECT count(*) FROM hotspot_cells WHERE category = 'all' AND gi_bin <> 0"
+        ).fetchone()[0]
+    assert len(re.findall(r'"id": ?"cell:\d+"', _map_html(app))) == significant
+
+
+def test_backtest_page_table_has_every_method_and_says_why(app, sample_store):
+    app.run()
+    app.switch_page("app_pages/backtest.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        methods = con.execute("SELECT count(DISTINCT method) FROM backtest").fetchone()[0]
+    assert len(table) == methods
+    assert any("naive" in m for m in table["Method"])
+    assert app.info[0].value.startswith("Default:")

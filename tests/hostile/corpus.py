@@ -145,7 +145,8 @@ def _pipe(path: Path, world: World) -> None:
       bug="readers._decode reads UTF-16 as cp1252: the Error lists mojibake headers "
       "instead of saying the file is UTF-16")
 def _utf16(path: Path, world: World) -> None:
-    path.write_bytes(codecs.BOM_UTF16_LE + world.good_csv.read_text().encode("utf-16-le"))
+    text = world.good_csv.read_text()
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
 
 
 @case("huge_field_10mb.csv", "export", "ok", rows=3, reasons={"unparseable_row": 1},
@@ -215,8 +216,8 @@ def _directory(path: Path, world: World) -> None:
 
 
 @case("header_only.csv", "export", "ok", rows=0,
-      bug="check on an export with no rows prints no 'rows read' line (report.sources() "
-      "is empty), so the analyst is not told that 0 rows were read")
+      bug="check on an export with no rows prints no 'rows read' line "
+      "(report.sources() is empty), so the analyst is not told that 0 rows were read")
 def _header_only(path: Path, world: World) -> None:
     _text(path, csv_line(HEADER) + "\n")
 
@@ -284,7 +285,8 @@ def _nonfinite(path: Path, world: World) -> None:
     bad = [("NaN", "NaN"), ("inf", "38.6"), ("-90.29", "-inf"), ("1e308", "1e308"),
            ("-1e308", "38.6"), ("1e309", "38.6"), ("", ""), ("abc", "def"),
            ("-90.29", "")]
-    _text(path, _rows_with(*(_row(10 + i, lon=x, lat=y) for i, (x, y) in enumerate(bad))))
+    rows = [_row(10 + i, lon=x, lat=y) for i, (x, y) in enumerate(bad)]
+    _text(path, _rows_with(*rows))
 
 
 @case("comma_decimal_coordinates.csv", "export", "ok", rows=3,
@@ -366,7 +368,8 @@ def _formula(path: Path, world: World) -> None:
 
 @case("unicode_controls.csv", "export", "ok", rows=3)
 def _unicode(path: Path, world: World) -> None:
-    _text(path, _rows_with(_row(9, desc="\u202eevil\u202c \U0001f6a8 \u200b zero-width")))
+    desc = "\u202eevil\u202c \U0001f6a8 \u200b zero-width"
+    _text(path, _rows_with(_row(9, desc=desc)))
 
 
 # --- area layers ---
@@ -468,7 +471,8 @@ def _null_ids(path: Path, world: World) -> None:
 @case("points.geojson", "layer", "error", error="['Point'], not polygons")
 def _points(path: Path, world: World) -> None:
     _geojson(path, {"type": "FeatureCollection", "features": [
-        feature(b, {"type": "Point", "coordinates": list(c)}) for b, c in CENTRES.items()
+        feature(b, {"type": "Point", "coordinates": list(c)})
+        for b, c in CENTRES.items()
     ]})
 
 
@@ -507,7 +511,8 @@ def _shapefile_parts(folder: str = "") -> dict[str, bytes]:
 
     with tempfile.TemporaryDirectory() as tmp:
         _beats_frame().to_file(Path(tmp) / "beats.shp")
-        return {f"{folder}{p.name}": p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+        files = sorted(Path(tmp).iterdir())
+        return {f"{folder}{p.name}": p.read_bytes() for p in files}
 
 
 def _zip_shapefile(path: Path, folder: str = "", drop: tuple[str, ...] = (),
@@ -597,9 +602,7 @@ def _config_layer(path: Path, world: World) -> None:
     path.write_text(text.read_text(), encoding="utf-8")
 
 
-@case("config_missing_profile.toml", "config", "error", error="does not exist",
-      bug="build._stage_files draws the 'Reading exports' progress bar before "
-      "load_source_profile fails, so stderr does not start with 'Error: '")
+@case("config_missing_profile.toml", "config", "error", error="does not exist")
 def _config_profile(path: Path, world: World) -> None:
     text = world.config_for("tmp.toml", profile=world.root / "nowhere.toml")
     path.write_text(text.read_text(), encoding="utf-8")
@@ -619,7 +622,8 @@ def _config_degrees(path: Path, world: World) -> None:
     path.write_text(world.config_for("tmp.toml", crs="EPSG:4326").read_text())
 
 
-@case("config_no_levels.toml", "config", "error", error="define at least one [[levels]]")
+@case("config_no_levels.toml", "config", "error",
+      error="define at least one [[levels]]")
 def _config_no_levels(path: Path, world: World) -> None:
     text = world.config_for("tmp.toml").read_text()
     path.write_text(text[: text.index("[[levels]]")], encoding="utf-8")
@@ -682,7 +686,8 @@ def _profile_field(path: Path, world: World) -> None:
     path.write_text(_profile().replace('offense_code = "code"', 'offence = "code"'))
 
 
-@case("profile_missing_id.toml", "profile", "error", error="[columns] needs `incident_id`")
+@case("profile_missing_id.toml", "profile", "error",
+      error="[columns] needs `incident_id`")
 def _profile_no_id(path: Path, world: World) -> None:
     path.write_text(_profile().replace('incident_id = "id"\n', ""))
 
@@ -733,3 +738,20 @@ def _profile_date_int(path: Path, world: World) -> None:
       "ingest._add_location fails unpacking it (ValueError traceback)")
 def _profile_missing_xy(path: Path, world: World) -> None:
     path.write_text(_profile() + "\n[location]\nmissing_xy = [0]\n")
+
+
+@case("config_harm_not_a_number.toml", "config", "error", error="[harm]",
+      bug="settings.load_settings: `[harm] theft = \"high\"` reaches float('high') "
+      "-> ValueError traceback")
+def _config_harm(path: Path, world: World) -> None:
+    text = world.config_for("tmp.toml").read_text()
+    path.write_text(text + '\n[harm]\ntheft = "high"\n')
+
+
+@case("config_hotspot_cell_text.toml", "config", "error", error="cell_size_m",
+      bug="pipelines.analysis.refresh_analysis copies `[hotspots] cell_size_m = "
+      "\"big\"` into HotspotSettings unchecked; geo.grid.make_grid raises TypeError "
+      "(traceback) after every export has been read")
+def _config_cell(path: Path, world: World) -> None:
+    text = world.config_for("tmp.toml").read_text()
+    path.write_text(text + '\n[hotspots]\ncell_size_m = "big"\n')

@@ -54,16 +54,17 @@ class CliResult:
 
 def command_for(case: HostileCase, path: Path, world: World) -> list[str]:
     """The CLI arguments that feed ``path`` to beatprofile where it belongs."""
-    if case.target == "export":
-        return ["check", str(world.profile), str(path), "--config", str(world.config)]
+    if case.target == "config":
+        return ["build", "--config", str(path)]
+    profile, export, config = world.profile, path, world.config
     if case.target == "export_xy":
-        return ["check", str(world.profile_xy), str(path), "--config", str(world.config)]
-    if case.target == "layer":
+        profile = world.profile_xy
+    elif case.target == "layer":
+        export = world.good_csv
         config = world.config_for(f"layer_{case.name}.toml", polygons=path)
-        return ["check", str(world.profile), str(world.good_csv), "--config", str(config)]
-    if case.target == "profile":
-        return ["check", str(path), str(world.good_csv), "--config", str(world.config)]
-    return ["build", "--config", str(path)]
+    elif case.target == "profile":
+        profile, export = path, world.good_csv
+    return ["check", str(profile), str(export), "--config", str(config)]
 
 
 def run_in_process(args: list[str], tmpdir: Path) -> CliResult:

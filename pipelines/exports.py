@@ -1,0 +1,43 @@
+"""Export formats for analysts: CSV and GeoJSON text (pure; the caller writes or
+offers it for download)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from pipelines import schema as s
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """CSV text of a frame (no index); list columns are joined with spaces."""
+    flat = frame.copy()
+    for column in flat.columns:
+        if flat[column].map(lambda v: isinstance(v, list)).any():
+            flat[column] = flat[column].map(lambda v: " ".join(map(str, v)))
+    return flat.to_csv(index=False)
+
+
+def to_geojson_text(cells: gpd.GeoDataFrame) -> str:
+    """GeoJSON (lon/lat) of cells or areas, with every non-geometry column."""
+    out = cells.to_crs("EPSG:4326")
+    for column in out.columns:
+        if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out.to_json(drop_id=True)
+
+
+def cell_id_from_feature(feature_id: str | None) -> int | None:
+    """``"cell:42"`` -> 42 (map features of grid cells carry such ids)."""
+    if feature_id and feature_id.startswith("cell:"):
+        try:
+            return int(feature_id.split(":", 1)[1])
+        except ValueError:
+            return None
+    return None
+
+
+RANKING_COLUMNS = [
+    "rank", "area_id", "name", s.CATEGORY, "score", "volume", "harm", "trend",
+    "hotspot", "persistence", "community", "reason",
+]
