@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import loaders, state
+from dashboard.text import md_escape
 from pipelines.queries import Filters
 
 
@@ -22,7 +23,7 @@ def sidebar_filters(path: str, with_categories: bool = True) -> Filters:
     first, last = loaders.load_bounds(path)
     approximate = set(meta.get("approximate_levels", []))
     with st.sidebar:
-        st.caption(f"{meta.get('department', '')}: data up to {last:%d %b %Y}")
+        st.caption(f"{md_escape(meta.get('department', ''))}: data up to {last:%d %b %Y}")
         level = st.selectbox(
             "Area level", levels,
             index=levels.index(st.session_state.get(state.LEVEL, levels[0])),

@@ -43,14 +43,16 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from esda import G_Local
-from libpysal.graph import Graph
 from scipy.signal import fftconvolve
 
 from geo.grid import Grid
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
 
 NEIGHBOURHOOD = "queen contiguity on the grid incl. the cell itself, binary weights"
 # Confidence levels of the bins, as (bin, alpha): 3 = 99%, 2 = 95%, 1 = 90%.
@@ -137,6 +139,10 @@ def grid_weights(grid: Grid) -> Graph:
     matrix = sp.csr_matrix(
         (np.ones(len(i)), (i, j)), shape=(grid.n_cells, grid.n_cells)
     )
+    # Imported here: importing libpysal creates a folder under ~/.local/share,
+    # which read-only commands must not do.
+    from libpysal.graph import Graph
+
     return Graph.from_sparse(matrix)
 
 
@@ -192,6 +198,8 @@ def gi_star(
         # constant neighbourhoods give RuntimeWarnings in z.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
+        from esda import G_Local
+
         stat = G_Local(
             y, weights, transform="B", star=True, permutations=permutations,
             seed=seed, n_jobs=1, keep_simulations=False,

@@ -135,11 +135,48 @@ def _parse(
     return hot, rank, back
 
 
+def validate_analysis_settings(settings: Settings) -> None:
+    """Fail on a malformed [hotspots], [rankings], [harm] or [backtest] before a
+    build reads any export."""
+    _parse(settings)
+
+
 def _build(cls, values: dict, where: str):
+    defaults = cls()
     names = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
         raise ConfigError(f"{where} has unknown key(s) {unknown}; expected some of "
                           f"{sorted(names)}")
-    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-    return replace(cls(), **converted)
+    converted = {}
+    for key, value in values.items():
+        default = getattr(defaults, key)
+        converted[key] = _checked(value, default, f"{where} `{key}`")
+    return replace(defaults, **converted)
+
+
+def _checked(value, default, where: str):
+    """``value`` in the type of ``default`` (numbers, text, lists), or ConfigError."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, list)
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(
+            f"{where} must be {_kind(default)} like {default!r}; found {value!r}")
+    return value
+
+
+def _kind(default) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int | float):
+        return "a number"
+    if isinstance(default, tuple):
+        return "a list"
+    return "text"

@@ -18,9 +18,10 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import LONLAT
+from geo.layer_quality import layer_quality_table
 from pipelines import schema as s
 from pipelines import store
-from pipelines.analysis import refresh_analysis
+from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import derive_incidents
@@ -101,9 +102,10 @@ def run_build(
         (source, path) for source in settings.sources for path in source.files
     ]
     work += list(extra_files)
-    # Fail on a bad profile or area layer before anything is read or written.
+    # Fail on a bad profile, setting or area layer before anything is read.
     for source in {source.profile for source, _ in work}:
         load_source_profile(source)
+    validate_analysis_settings(settings)
     finest = load_finest_layer(settings)
     with store.building(settings.store_path, start_from_existing=incremental) as con:
         added, skipped = _stage_files(con, work, settings, progress)
@@ -168,9 +170,13 @@ def _derive(
     store.replace_table(con, "incidents", derived.incidents, order_by=s.OCCURRED_AT)
     store.replace_table(con, "netted", derived.netted)
     store.replace_table(con, "quarantine", derived.quarantine)
-    store.replace_table(con, "file_quality", file_quality(staged, derived))
+    loaded = [tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()]
+    store.replace_table(con, "file_quality", file_quality(staged, derived, loaded))
     area_table = _area_table(derived.areas.layers, settings)
     store.replace_table(con, "areas", area_table)
+    finest_name = settings.levels[0].name
+    store.replace_table(con, "layer_quality", layer_quality_table(
+        {finest_name: derived.areas.layers[finest_name]}))
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
     progress("Hotspots, rankings, back-test", 2, 3)

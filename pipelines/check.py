@@ -44,4 +44,5 @@ def check_exports(
     order = {Path(p).name: i for i, p in enumerate(files)}
     unique = {profile.name} if profile.unique_ids else set()
     derived = derive_incidents(staged, settings, finest, unique, order)
-    return quality_report(staged, derived, finest, settings.levels[0].name)
+    read = [(profile.name, Path(p).name) for p in files]
+    return quality_report(staged, derived, finest, settings.levels[0].name, read)

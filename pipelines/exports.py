@@ -9,13 +9,28 @@ import pandas as pd
 from pipelines import schema as s
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """CSV text of a frame (no index); list columns are joined with spaces."""
+    """CSV text of a frame (no index) that is safe to open in a spreadsheet.
+
+    List columns are joined with spaces; text cells that a spreadsheet would run
+    as a formula (starting with ``= + - @``) get a leading apostrophe.
+    """
     flat = frame.copy()
     for column in flat.columns:
         if flat[column].map(lambda v: isinstance(v, list)).any():
             flat[column] = flat[column].map(lambda v: " ".join(map(str, v)))
+        if not pd.api.types.is_numeric_dtype(flat[column]):
+            flat[column] = flat[column].map(_defuse)
     return flat.to_csv(index=False)
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_geojson_text(cells: gpd.GeoDataFrame) -> str:

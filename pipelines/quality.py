@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from geo.io import normalize_area_ids
+from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
 from pipelines.areas import ALL_SOURCES
 from pipelines.derive import Derived
@@ -22,7 +23,9 @@ from pipelines.ingest import ISSUE
 _KEYS = [s.SOURCE, s.FILE]
 
 
-def file_quality(staged: pd.DataFrame, derived: Derived) -> pd.DataFrame:
+def file_quality(
+    staged: pd.DataFrame, derived: Derived, files: list[tuple[str, str]] | None = None
+) -> pd.DataFrame:
     """One row per (source, file): read = kept + quarantined, and the reasons.
 
     Columns: ``source, file, read, kept, quarantined``, one ``q_<reason>`` column
@@ -30,6 +33,8 @@ def file_quality(staged: pd.DataFrame, derived: Derived) -> pd.DataFrame:
     ``inside_share`` (of located rows, those inside the jurisdiction),
     ``first_date``, ``last_date`` (occurred, of kept incidents),
     ``date_failures`` (bad or future dates) and ``unmapped_codes`` (distinct).
+    ``files`` lists every (source, file) read, so an export with no rows still
+    gets its row of zeros.
     """
     read = staged.groupby(_KEYS).size().rename("read")
     kept = pd.concat(
@@ -47,12 +52,15 @@ def file_quality(staged: pd.DataFrame, derived: Derived) -> pd.DataFrame:
         .nunique().rename("unmapped_codes")
     )
     table = pd.concat([read, kept, reasons, located, dates, unmapped], axis=1)
-    table = table.fillna({"kept": 0, "unmapped_codes": 0, "_located": 0})
+    if files:
+        index = pd.MultiIndex.from_tuples(files, names=_KEYS)
+        table = table.reindex(table.index.union(index))
+    table = table.fillna({"read": 0, "kept": 0, "unmapped_codes": 0, "_located": 0})
     table = table.fillna({c: 0 for c in reasons.columns}).reset_index()
     q_cols = [f"q_{r}" for r in s.QUARANTINE_REASONS]
     table[q_cols] = table[q_cols].astype("int64")
     table["quarantined"] = table[q_cols].sum(axis=1)
-    table["located_share"] = table["_located"] / table["read"]
+    table["located_share"] = table["_located"] / table["read"].where(table["read"] > 0)
     table["inside_share"] = 1 - table["q_outside_jurisdiction"] / table["_located"].where(
         table["_located"] > 0
     )
@@ -74,6 +82,7 @@ class QualityReport:
     agreement: pd.DataFrame
     unmapped: pd.DataFrame
     disagreements: pd.DataFrame
+    layer_lines: tuple[str, ...] = ()
 
     def sources(self) -> pd.DataFrame:
         """The per-file figures summed per source."""
@@ -86,8 +95,9 @@ def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
                *[c for c in files.columns if c.startswith("q_")], "date_failures"]
     grouped = files.groupby("source")
     out = grouped[numeric].sum()
-    located = (files["located_share"] * files["read"]).groupby(files["source"]).sum()
-    out["located_share"] = located / out["read"]
+    located = (files["located_share"].fillna(0) * files["read"]).groupby(
+        files["source"]).sum()
+    out["located_share"] = located / out["read"].where(out["read"] > 0)
     out["inside_share"] = 1 - out["q_outside_jurisdiction"] / located.where(located > 0)
     out["first_date"] = grouped["first_date"].min()
     out["last_date"] = grouped["last_date"].max()
@@ -95,7 +105,11 @@ def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
 
 
 def quality_report(
-    staged: pd.DataFrame, derived: Derived, finest: gpd.GeoDataFrame, fine_level: str
+    staged: pd.DataFrame,
+    derived: Derived,
+    finest: gpd.GeoDataFrame,
+    fine_level: str,
+    files: list[tuple[str, str]] | None = None,
 ) -> QualityReport:
     """Everything ``beatprofile check`` prints, from a dry run's frames."""
     unmapped = (
@@ -104,10 +118,11 @@ def quality_report(
         .rename("rows").reset_index().sort_values("rows", ascending=False)
     )
     return QualityReport(
-        files=file_quality(staged, derived),
+        files=file_quality(staged, derived, files),
         agreement=derived.areas.agreement,
         unmapped=unmapped,
         disagreements=largest_disagreements(derived.incidents, finest, fine_level),
+        layer_lines=tuple(layer_overlaps_and_gaps(finest).summary_lines(fine_level)),
     )
 
 
@@ -154,7 +169,7 @@ def format_quality_report(report: QualityReport) -> str:
             if src[f"q_{reason}"]:
                 lines.append(f"    {reason}: {src[f'q_{reason}']:,}")
         lines.append(
-            f"  located: {src['located_share']:.1%}; inside the jurisdiction: "
+            f"  located: {_pct(src['located_share'])}; inside the jurisdiction: "
             f"{_pct(src['inside_share'])} of located rows"
         )
         lines.append(
@@ -183,6 +198,7 @@ def format_quality_report(report: QualityReport) -> str:
                 f"  {row[s.FILE]} line {row[s.LINE]}: label {row['label']}, assigned "
                 f"{row['assigned']}, {row['distance_m']:,.1f} m from the labelled area"
             )
+    lines.extend(report.layer_lines)
     per_file = report.files
     lines.append("Per file (read = kept + quarantined):")
     for _, f in per_file.iterrows():

@@ -5,6 +5,7 @@ All export file I/O lives here; later steps take frames.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -18,6 +19,10 @@ import pandas as pd
 from pipelines.errors import InputFileError
 
 log = logging.getLogger(__name__)
+
+# Let one huge field be read (and quarantined) rather than fail the whole file.
+csv.field_size_limit(64 * 2**20)
+MAX_FIELD_CHARS = 2**20
 
 LINE_COLUMN = "__line__"
 PROBLEM_COLUMN = "__problem__"
@@ -59,7 +64,7 @@ def read_export(path: str | Path) -> ExportTable:
         except (OSError, EOFError) as exc:
             raise InputFileError(f"{path}: not a readable gzip file ({exc})") from exc
     sha = hashlib.sha256(data).hexdigest()
-    text, encoding = _decode(data)
+    text, encoding = _decode(data, path)
     if not text.strip():
         raise InputFileError(
             f"{path}: the file is empty; expected a CSV export with a header row"
@@ -131,6 +136,9 @@ def _fit_fields(fields: list[str], width: int) -> tuple[list[str], str | None]:
             fields = inner
     while len(fields) > width and fields[-1] == "":
         fields = fields[:-1]
+    longest = max((len(f) for f in fields), default=0)
+    if len(fields) == width and longest > MAX_FIELD_CHARS:
+        return fields, f"a field of {longest:,} characters (over {MAX_FIELD_CHARS:,})"
     if len(fields) == width:
         return fields, None
     problem = f"{len(fields)} fields where the header has {width}"
@@ -139,7 +147,12 @@ def _fit_fields(fields: list[str], width: int) -> tuple[list[str], str | None]:
     return fields[: width - 1] + [",".join(fields[width - 1:])], problem
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputFileError(
+            f"{path}: the file is UTF-16 encoded; expected UTF-8 (or Windows-1252) "
+            "text. Save it again as 'CSV UTF-8'"
+        )
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:

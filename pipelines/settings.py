@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.crs import check_projected_metres
 from pipelines.errors import ConfigError
 
 
@@ -120,29 +121,42 @@ def load_settings(path: str | Path) -> Settings:
     store_path = os.environ.get("BEATPROFILE_STORE") or store.get("path")
     if not store_path:
         raise ConfigError(f"{path}: [store] needs `path` (where the store file goes)")
+    analysis_crs = _require(department, "analysis_crs", "[department]", path)
+    try:
+        check_projected_metres(analysis_crs, f"{path}: [department] analysis_crs")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
         department=department.get("name", "department"),
-        analysis_crs=_require(department, "analysis_crs", "[department]", path),
+        analysis_crs=analysis_crs,
         sources=tuple(_source(item, base, path) for item in doc.get("sources", [])),
         levels=_levels(doc.get("levels", []), base, path),
         store_path=_resolve(base, store_path),
-        tolerance_m=float(doc.get("assignment", {}).get("tolerance_m", 1.0)),
-        min_count_public=int(doc.get("public", {}).get("min_count", 3)),
+        tolerance_m=_number(doc.get("assignment", {}), "tolerance_m", 1.0,
+                            "[assignment]", path),
+        min_count_public=int(_number(doc.get("public", {}), "min_count", 3, "[public]",
+                                     path)),
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
         tiles_attribution=doc.get("map", {}).get("attribution", "Map tiles: your tile server"),
         config_path=path,
         analysis=AnalysisSettings(
             hotspots=dict(doc.get("hotspots", {})),
             ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
-            harm={str(k): float(v) for k, v in doc.get("harm", {}).items()},
+            harm={str(k): _number(doc["harm"], k, 0, "[harm]", path)
+                  for k in doc.get("harm", {})},
             backtest=dict(doc.get("backtest", {})),
         ),
     )
 
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:
-    profile = _resolve(base, _require(item, "profile", "[[sources]]", path))
+    profile = _resolve(base, _text(item, "profile", "[[sources]]", path))
     patterns = item.get("files", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(
+            f"{path}: [[sources]] `files` must be a list of file patterns, e.g. "
+            f'files = ["exports/*.csv"]; found {patterns!r}'
+        )
     files: list[Path] = []
     for pattern in patterns:
         matched = sorted(glob.glob(str(_resolve(base, pattern))))
@@ -158,6 +172,11 @@ def _source(item: dict, base: Path, path: Path) -> SourceConfig:
 def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...]:
     if not items:
         raise ConfigError(f"{path}: define at least one [[levels]] (finest first)")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ConfigError(
+            f"{path}: `levels` must be [[levels]] tables (one per level, finest "
+            f"first, each with a `name`); found {items!r}"
+        )
     levels = []
     for i, item in enumerate(items):
         name = _require(item, "name", "[[levels]]", path)
@@ -173,10 +192,11 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
         levels.append(
             LevelConfig(
                 name=name,
-                polygons=_resolve(base, item["polygons"]) if "polygons" in item else None,
-                id_field=item.get("id_field"),
-                name_field=item.get("name_field"),
-                parent_field=item.get("parent_field"),
+                polygons=_resolve(base, _text(item, "polygons", f"level '{name}'", path))
+                if "polygons" in item else None,
+                id_field=_optional_text(item, "id_field", name, path),
+                name_field=_optional_text(item, "name_field", name, path),
+                parent_field=_optional_text(item, "parent_field", name, path),
                 from_label=bool(item.get("from_label", False)),
                 population=PopulationConfig(
                     file=_resolve(base, pop["file"]),
@@ -188,6 +208,26 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
             )
         )
     return tuple(levels)
+
+
+def _text(section: dict, key: str, where: str, path: Path) -> str:
+    value = section.get(key)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(
+            f"{path}: {where} `{key}` must be text (a path or name); found {value!r}"
+        )
+    return value
+
+
+def _optional_text(item: dict, key: str, level: str, path: Path) -> str | None:
+    return _text(item, key, f"level '{level}'", path) if key in item else None
+
+
+def _number(section: dict, key: str, default: float, where: str, path: Path) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{path}: {where} `{key}` must be a number; found {value!r}")
+    return float(value)
 
 
 def _resolve(base: Path, value: str) -> Path:

@@ -12,6 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from geo.crs import check_crs
 from pipelines import schema
 from pipelines.errors import ConfigError
 
@@ -127,12 +130,19 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
     columns = _parse_columns(_section(doc, "columns", path), path)
     dates = doc.get("dates", {})
     date_formats = {
-        key: tuple(_as_list(value))
+        key: tuple(_as_list(value, path, f"[dates] {key}"))
         for key, value in dates.items()
         if key in _FIELDS
     }
     location = doc.get("location", {})
-    missing_xy = location.get("missing_xy")
+    missing_xy = _missing_xy(location.get("missing_xy"), path)
+    earliest = _earliest(dates.get("earliest", "1950-01-01"), path)
+    crs = location.get("crs")
+    if crs is not None:
+        try:
+            check_crs(str(crs), f"{path}: [location] crs")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
     categories = doc.get("categories", {})
     width = int(categories.get("code_width", 0))
     return SourceProfile(
@@ -141,9 +151,9 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
         path=path,
         columns=columns,
         date_formats=date_formats,
-        earliest=str(dates.get("earliest", "1950-01-01")),
-        crs=location.get("crs"),
-        missing_xy=tuple(missing_xy) if missing_xy else None,
+        earliest=earliest,
+        crs=crs,
+        missing_xy=missing_xy,
         labels=_parse_labels(doc.get("labels", {}), path),
         reversals=bool(doc.get("reversals", {}).get("enabled", False)),
         code_width=width,
@@ -183,7 +193,10 @@ def _parse_columns(section: dict, path: Path) -> dict[str, tuple[str, ...]]:
             raise ConfigError(
                 f"{path}: [columns] needs `{required}` (the export's column for it)"
             )
-    return {key: tuple(_as_list(value)) for key, value in section.items()}
+    return {
+        key: tuple(_as_list(value, path, f"[columns] {key}"))
+        for key, value in section.items()
+    }
 
 
 def _parse_labels(section: dict, path: Path) -> dict[str, LabelSpec]:
@@ -282,5 +295,35 @@ def pad_code(code: str, width: int) -> str:
     return code.zfill(width) if width and code.isdigit() else code.upper()
 
 
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
+def _as_list(value: object, path: Path, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(
+        f'{path}: {where} must be a column name or a list of them (e.g. "Date" or '
+        f'["Date", "Time"]); found {value!r}'
+    )
+
+
+def _missing_xy(value: object, path: Path) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list) or len(value) != 2
+        or not all(isinstance(v, int | float) for v in value)
+    ):
+        raise ConfigError(
+            f"{path}: [location] missing_xy must be two numbers, e.g. [0.0, 0.0]; "
+            f"found {value!r}"
+        )
+    return float(value[0]), float(value[1])
+
+
+def _earliest(value: object, path: Path) -> str:
+    try:
+        return str(pd.Timestamp(str(value)).date())
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"{path}: [dates] earliest must be a date like 1950-01-01; found {value!r}"
+        ) from exc

@@ -165,11 +165,6 @@ def test_real_process_answers_the_same(name, corpus, tmp_path):
         assert not evil.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: every command imports geo.hotspots (cli -> pipelines.build -> "
-    "pipelines.analysis -> pipelines.hotspots), which imports esda/libpysal, and "
-    "importing libpysal creates ~/.local/share/pysal (platformdirs user_data_dir), "
-    "even for the read-only `check`"))
 def test_check_writes_nothing_in_the_home_folder(corpus, tmp_path):
     world, _ = corpus
     tmpdir = tmp_path / "tmpdir"
