@@ -92,18 +92,24 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
     out.print(
         f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
         f"+ quarantined {report.quarantined:,}; {report.net_crimes:,} crimes after "
-        f"netting reversals; data up to {report.as_of}.",
+        f"netting reversals{f' and {report.calls:,} calls for service' if report.calls else ''}"
+        f"; data up to {report.as_of}.",
         markup=False, highlight=False,
     )
     for reason, n in report.quarantined_by_reason.items():
         out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
     for level, agree in report.label_agreement.items():
-        if agree["compared"]:
+        by_source = agree.get("by_source", {})
+        rows = by_source.items() if len(by_source) > 1 else [("", agree)]
+        for source, figures in rows:
+            if not figures.get("compared"):
+                continue
             out.print(
-                f"  label agreement, {level}: {agree['assigned_share']:.2%} assigned, "
-                f"{agree['point_in_polygon_share']:.2%} point-in-polygon "
-                f"({agree['compared']:,} rows compared"
-                f"{'; approximate layer' if agree['approximate_layer'] else ''})",
+                f"  label agreement, {level}{f' ({source})' if source else ''}: "
+                f"{figures['assigned_share']:.2%} assigned, "
+                f"{figures['point_in_polygon_share']:.2%} point-in-polygon "
+                f"({figures['compared']:,} rows compared"
+                f"{'; approximate layer' if figures['approximate_layer'] else ''})",
                 markup=False, highlight=False,
             )
     if report_json:
@@ -214,6 +220,40 @@ def check(
     settings = _settings(config, None)
     report = check_exports(profile, files, settings)
     out.print(format_quality_report(report), markup=False, highlight=False)
+
+
+@app.command("simulate-cad")
+def simulate_cad_command(
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    sim_config: Annotated[
+        Path | None, typer.Option("--sim-config", help="Simulation parameters TOML "
+                                  "(default: data/sample/cad_simulation.toml).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (recorded with the output).")]
+    = 20190101,
+    out_csv: Annotated[
+        Path | None, typer.Option("--out", help="Where the synthetic CAD CSV goes "
+                                  "(default: next to the store).")
+    ] = None,
+) -> None:
+    """Simulate CAD calls (labelled synthetic) from the store's incidents with a
+    beat-integrity dispatch policy, and load them like a real CAD export.
+
+    Example: beatprofile simulate-cad --seed 7
+    """
+    from pipelines.simulate_run import simulate_into_store
+
+    settings = _settings(config, store)
+    if not settings.store_path.exists():
+        raise ConfigError(f"no store at {settings.store_path}; run `beatprofile build` first")
+    target = out_csv or settings.store_path.with_name("simulated_cad.csv.gz")
+    with _progress_bar() as progress:
+        report, path, calls = simulate_into_store(settings, sim_config, seed, target,
+                                                  progress)
+    out.print(f"Simulated {calls:,} calls (seed {seed}) into {path}; synthetic, "
+              "source 'synthetic-cad'.", markup=False, highlight=False)
+    _print_report(report, None)
 
 
 @app.command()

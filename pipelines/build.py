@@ -31,6 +31,7 @@ from pipelines.readers import read_export
 from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import SourceProfile, load_source_profile
+from pipelines.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class BuildReport:
     quarantined_by_reason: dict[str, int]
     net_crimes: int
     netted_rows: int
+    calls: int
     label_agreement: dict[str, dict]
     files_added: int
     files_skipped: int
@@ -62,8 +64,10 @@ class BuildReport:
             "quarantined": self.quarantined,
             "quarantined_by_reason": self.quarantined_by_reason,
             "net_crimes": self.net_crimes,
+            "calls": self.calls,
             "kept_breakdown": {
-                "counted_incidents": self.net_crimes,
+                "counted_crime_reports": self.net_crimes,
+                "calls_for_service": self.calls,
                 "netted_reversal_rows_and_originals": self.netted_rows,
             },
             "label_agreement": self.label_agreement,
@@ -78,6 +82,8 @@ def run_build(
     extra_files: Sequence[tuple[SourceConfig, Path]] = (),
     incremental: bool = False,
     progress: Progress | None = None,
+    replace_sources: frozenset[str] = frozenset(),
+    extra_tables: dict[str, pd.DataFrame] | None = None,
 ) -> BuildReport:
     """Build (or update) the store described by ``settings``.
 
@@ -92,6 +98,11 @@ def run_build(
         rebuilding from the configured exports.
     progress : callable, optional
         Progress callback for the CLI.
+    replace_sources : frozenset of str
+        Sources whose earlier rows are removed first (a new simulation run
+        replaces the previous one instead of adding to it).
+    extra_tables : dict, optional
+        Tables to write as they are (e.g. the simulated units roster).
 
     Returns
     -------
@@ -108,6 +119,9 @@ def run_build(
     validate_analysis_settings(settings)
     finest = load_finest_layer(settings)
     with store.building(settings.store_path, start_from_existing=incremental) as con:
+        store.drop_sources(con, replace_sources)
+        for name, table in (extra_tables or {}).items():
+            store.replace_table(con, name, table)
         added, skipped = _stage_files(con, work, settings, progress)
         report = _derive(con, settings, finest, progress)
     return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
@@ -181,6 +195,7 @@ def _derive(
     as_of = _refresh_aggregates(con, settings, area_table)
     progress("Hotspots, rankings, back-test", 2, 3)
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
+    refresh_workload(con, settings)
     store.replace_table(con, "label_agreement", derived.areas.agreement)
     quarantine = derived.quarantine
     by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
@@ -204,7 +219,9 @@ def _derive(
         "store": settings.store_path, "read": read, "kept": kept,
         "quarantined": len(quarantine),
         "quarantined_by_reason": {k: int(v) for k, v in by_reason.items()},
-        "net_crimes": len(derived.incidents), "netted_rows": len(derived.netted),
+        "net_crimes": int((derived.incidents[s.KIND] == "report").sum()),
+        "calls": int((derived.incidents[s.KIND] == "call").sum()),
+        "netted_rows": len(derived.netted),
         "label_agreement": agreement_dict(derived.areas.agreement), "as_of": as_of,
     }
 

@@ -175,3 +175,14 @@ def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Each loaded export's position in load order (later loads rank higher)."""
     rows = con.execute("SELECT file FROM files ORDER BY ingested_at, rowid").fetchall()
     return {name: i for i, (name,) in enumerate(rows)}
+
+
+def drop_sources(con: duckdb.DuckDBPyConnection, sources: frozenset[str]) -> None:
+    """Remove every staged row and loaded-file record of ``sources``."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'staged'"
+    ).fetchone()[0]
+    for source in sorted(sources):
+        if exists:
+            con.execute("DELETE FROM staged WHERE source = ?", [source])
+        con.execute("DELETE FROM files WHERE source = ?", [source])
