@@ -16,6 +16,10 @@ PAGES = {
         st.Page("app_pages/data_quality.py", title="Data quality",
                 icon=":material/fact_check:"),
     ],
+    "Commanders": [
+        st.Page("app_pages/sector_summary.py", title="Sector summary",
+                icon=":material/table_chart:"),
+    ],
 }
 
 st.navigation(PAGES).run()

@@ -7,7 +7,7 @@ resource and each query uses its own cursor (connections are not thread-safe).
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -152,3 +152,27 @@ def load_cell_exports(path: str, category: str) -> tuple[str, str]:
     """GeoJSON and CSV text of one category's cells (built once, not per rerun)."""
     cells = load_hotspot_layer(path, category)
     return to_geojson_text(cells), to_csv_text(cells.drop(columns="geometry"))
+
+
+@st.cache_data(show_spinner=False)
+def load_ranked_incidents(path: str, level: str, area_id: str, category: str) -> pd.DataFrame:
+    """The last 28 days' incidents behind one ranked problem."""
+    _, last = load_bounds(path)
+    filters = Filters(level, last - timedelta(days=27), last, (category,))
+    return queries.area_incidents(_cursor(path), filters, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_level_daily(path: str, level: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    return queries.level_daily(_cursor(path), level, categories)
+
+
+@st.cache_data(show_spinner=False)
+def load_child_areas(path: str, child_level: str, parent_level: str, parent_id: str
+                     ) -> list[str]:
+    return queries.child_areas(_cursor(path), child_level, parent_level, parent_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_workload(path: str, level: str) -> pd.DataFrame:
+    return queries.workload(_cursor(path), level)

@@ -149,3 +149,37 @@ def _weekly_lists(
 
 __all__ = ["FLAG_LEGEND", "Period", "compstat_table", "flag", "latest_complete_week_end",
            "periods_ending"]
+
+
+WORKLOAD_COLUMNS = {
+    "calls": "Calls",
+    "emergency_response_median_min": "Emergency response, median (min)",
+    "response_p90_min": "Response, 90th pct (min)",
+    "held_share": "Held",
+    "held_over_limit_share": "Held > 30 min",
+    "own_beat_share": "Own beat's unit",
+    "report_share": "Phone/online reports",
+    "utilization": "Utilization (60% guideline)",
+}
+
+
+def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
+    """The CompStat table in display form: counts with their flags as text, the
+    sparkline, and the workload columns (blank where the store has no calls)."""
+    out = pd.DataFrame({"Area": table["area_id"], "Name": table["name"]})
+    for period, label in (("7d", "7 days"), ("28d", "28 days"), ("ytd", "Year to date")):
+        out[label] = table[period]
+        out[f"{label}: vs prior"] = (
+            table[f"{period}_flag_prior"] + " " + table[f"{period}_prior"].astype(str)
+        )
+        out[f"{label}: vs last year"] = (
+            table[f"{period}_flag_last_year"] + " "
+            + table[f"{period}_last_year"].astype(str)
+        )
+    out = out.drop(columns=["Year to date: vs prior"])  # the prior YTD is last year's
+    out["Last 52 weeks"] = table["weekly"]
+    figures = workload.set_index("area_id") if len(workload) else pd.DataFrame()
+    for column, label in WORKLOAD_COLUMNS.items():
+        out[label] = (table["area_id"].map(figures[column]).to_numpy()
+                      if column in figures else float("nan"))
+    return out

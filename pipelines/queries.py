@@ -235,3 +235,37 @@ def area_incidents(
         f"AND occurred_at < ? + INTERVAL 1 DAY {_category_clause(f)} "
         f"ORDER BY occurred_at DESC LIMIT {int(limit)}",
         [area_id, f.start, f.end, *_category_params(f)]).df()
+
+
+def level_daily(
+    con: duckdb.DuckDBPyConnection, level: str, categories: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Daily counts per area of one level for the chosen categories: ``area_id, day, n``."""
+    clause = "AND category IN (SELECT unnest(?::VARCHAR[]))" if categories else ""
+    params = [level, list(categories)] if categories else [level]
+    return con.execute(
+        f"SELECT area_id, day, sum(n)::BIGINT AS n FROM daily_counts WHERE level = ? "
+        f"{clause} GROUP BY ALL", params).df()
+
+
+def child_areas(
+    con: duckdb.DuckDBPyConnection, child_level: str, parent_level: str, parent_id: str
+) -> list[str]:
+    """Areas of ``child_level`` whose incidents mostly lie in ``parent_id``."""
+    child, parent = s.area_column(child_level), s.area_column(parent_level)
+    rows = con.execute(
+        f"SELECT {child} AS child, arg_max({parent}, n) AS parent FROM ("
+        f"SELECT {child}, {parent}, count(*) AS n FROM incidents GROUP BY ALL) "
+        f"GROUP BY child HAVING parent = ? ORDER BY child", [parent_id]).fetchall()
+    return [r[0] for r in rows]
+
+
+def workload(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
+    """Workload figures per area of a level (empty when the store has no calls)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'workload'"
+    ).fetchone()[0]
+    if not exists:
+        return pd.DataFrame()
+    frame = con.execute("SELECT * FROM workload").df()
+    return frame[frame["level"] == level] if "level" in frame else frame.iloc[0:0]

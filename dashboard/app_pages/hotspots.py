@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 from dashboard import loaders, state
 from dashboard.cell_maps import EMERGING_COLOURS, GI_COLOURS, make_class_map, make_value_map
 from dashboard.selection import clicked_feature_id
+from dashboard.text import md_escape
 from pipelines.exports import RANKING_COLUMNS, cell_id_from_feature, to_csv_text
 from pipelines.method_choice import choose_default_method
 
@@ -68,20 +69,31 @@ with table_column:
                             sorted(rankings["category"].unique()),
                             key=state.HOTSPOT_RANK_CATEGORIES)
     shown = rankings[rankings["category"].isin(wanted)] if wanted else rankings
-    st.dataframe(shown[["rank", "name", "category", "score", "reason"]], hide_index=True,
-                 width="stretch", height=560,
-                 column_config={"score": st.column_config.NumberColumn(format="%.2f"),
-                                "reason": st.column_config.TextColumn(width="large")})
+    picked = st.dataframe(
+        shown[["rank", "name", "category", "score", "reason"]], hide_index=True,
+        width="stretch", height=560, on_select="rerun", selection_mode="single-row",
+        key=f"hotspots.rankings.{level}",
+        column_config={"score": st.column_config.NumberColumn(format="%.2f"),
+                       "reason": st.column_config.TextColumn(width="large")})
     st.caption("Score = weighted sum of volume, harm, trend, hotspot, persistence and "
                "community components (all in the CSV).")
 
 cell_id = cell_id_from_feature(clicked_feature_id(result))
+rows = picked.selection.rows if picked else []
+if rows:
+    chosen = shown.iloc[rows[0]]
+    st.subheader(f"{chosen['category'].capitalize()} in {md_escape(chosen['name'])}, "
+                 "last 28 days (analyst view)")
+    st.dataframe(loaders.load_ranked_incidents(path, level, chosen["area_id"],
+                                               chosen["category"]),
+                 hide_index=True, width="stretch")
 if cell_id is not None:
     st.subheader(f"Incidents in cell {cell_id} (analyst view)")
     st.dataframe(loaders.load_cell_incidents(path, cell_id, category), hide_index=True,
                  width="stretch")
-else:
-    st.caption("Click a cell on the map to list its incidents (analyst view only).")
+if not rows and cell_id is None:
+    st.caption("Click a cell on the map, or select a ranked problem, to list its "
+               "incidents (analyst view only).")
 
 cells_geojson, cells_csv = loaders.load_cell_exports(path, category)
 left, right, far = st.columns(3)

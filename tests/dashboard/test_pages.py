@@ -171,3 +171,36 @@ def test_backtest_page_table_has_every_method_and_says_why(app, sample_store):
     assert len(table) == methods
     assert any("naive" in m for m in table["Method"])
     assert app.info[0].value.startswith("Default:")
+
+
+def test_selecting_a_ranked_problem_lists_its_incidents(app, sample_store):
+    from dashboard.loaders import load_ranked_incidents
+
+    app.run()
+    app.switch_page("app_pages/hotspots.py").run()
+    first = app.dataframe[0].value.iloc[0]
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        area_id, last28 = con.execute(
+            "SELECT area_id, last28 FROM rankings WHERE level = 'neighborhood' "
+            "AND rank = 1").fetchone()
+    listed = load_ranked_incidents(str(sample_store), "neighborhood", area_id,
+                                   first["category"])
+    assert len(listed) == last28
+    assert (listed["category"] == first["category"]).all()
+
+
+def test_sector_summary_counts_flags_and_drill_down(app, sample_store):
+    app.run()
+    app.switch_page("app_pages/sector_summary.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 6  # St. Louis districts
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        expected = con.execute(
+            "SELECT sum(n) FROM daily_counts WHERE level = 'district' AND day BETWEEN "
+            "DATE '2019-12-23' AND DATE '2019-12-29'").fetchone()[0]
+    assert table["7 days"].sum() == expected  # week ending the last complete Sunday
+    assert table["28 days: vs prior"].str[0].isin(["▲", "▼", "•"]).all()
+    assert all(len(w) == 52 for w in table["Last 52 weeks"])
+    drill = app.dataframe[1].value
+    assert len(drill) > 0 and set(drill.columns) == set(table.columns)
