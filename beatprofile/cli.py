@@ -101,15 +101,15 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
     for level, agree in report.label_agreement.items():
         by_source = agree.get("by_source", {})
         rows = by_source.items() if len(by_source) > 1 else [("", agree)]
-        for source, figures in rows:
-            if not figures.get("compared"):
+        for source, shares in rows:
+            if not shares.get("compared"):
                 continue
             out.print(
                 f"  label agreement, {level}{f' ({source})' if source else ''}: "
-                f"{figures['assigned_share']:.2%} assigned, "
-                f"{figures['point_in_polygon_share']:.2%} point-in-polygon "
-                f"({figures['compared']:,} rows compared"
-                f"{'; approximate layer' if figures['approximate_layer'] else ''})",
+                f"{shares['assigned_share']:.2%} assigned, "
+                f"{shares['point_in_polygon_share']:.2%} point-in-polygon "
+                f"({shares['compared']:,} rows compared"
+                f"{'; approximate layer' if shares['approximate_layer'] else ''})",
                 markup=False, highlight=False,
             )
     if report_json:
@@ -254,6 +254,46 @@ def simulate_cad_command(
     out.print(f"Simulated {calls:,} calls (seed {seed}) into {path}; synthetic, "
               "source 'synthetic-cad'.", markup=False, highlight=False)
     _print_report(report, None)
+
+
+report_app = typer.Typer(help="Printable reports.")
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("packet")
+def report_packet(
+    out_path: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    week: Annotated[
+        str | None, typer.Option("--week", help="A day of the week wanted (YYYY-MM-DD); "
+                                 "default: the latest complete week.")
+    ] = None,
+    config: ConfigOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The commanders' weekly packet: one page per sector with its map, table, top
+    ranked problems and workload; page numbers and the as-of date on every page.
+
+    Example: beatprofile report packet --week 2019-12-29 --out packet.pdf
+    """
+    import pandas as pd
+
+    from pipelines.packet import assemble_packet
+    from pipelines.packet_pdf import write_packet_pdf
+    from pipelines.store import connect_read_only
+
+    settings = _settings(config, store)
+    try:
+        week_end = pd.Timestamp(week) if week else None
+    except ValueError as exc:
+        raise ConfigError(f"--week was '{week}'; expected a date like 2019-12-29") from exc
+    con = connect_read_only(settings.store_path)
+    try:
+        packet = assemble_packet(con, week_end)
+    finally:
+        con.close()
+    path = write_packet_pdf(packet, out_path)
+    out.print(f"Packet: {len(packet.pages)} pages, week ending {packet.week_end:%Y-%m-%d}, "
+              f"written to {path}", markup=False, highlight=False)
 
 
 @app.command()

@@ -176,3 +176,10 @@ def load_child_areas(path: str, child_level: str, parent_level: str, parent_id: 
 @st.cache_data(show_spinner=False)
 def load_workload(path: str, level: str) -> pd.DataFrame:
     return queries.workload(_cursor(path), level)
+
+
+@st.cache_data(show_spinner=False)
+def load_packet_pdf(path: str, week_end: str) -> bytes:
+    from pipelines.packet import packet_pdf_bytes
+
+    return packet_pdf_bytes(_cursor(path), week_end)

@@ -59,3 +59,8 @@ if level != levels[0]:
     children = loaders.load_child_areas(path, levels[0], level, chosen)
     st.dataframe(summary_table(levels[0], children), hide_index=True, width="stretch",
                  column_config=CONFIG)
+
+st.download_button(
+    "Weekly packet (PDF)", loaders.load_packet_pdf(path, str(week_end.date())),
+    file_name=f"packet_{week_end:%Y-%m-%d}.pdf", mime="application/pdf",
+)

@@ -24,14 +24,35 @@ REAL_UNLOCATED_SHARE = 0.031  # 0,0 or blank coordinates
 def smoke(tmp_path_factory) -> dict:
     workdir = tmp_path_factory.mktemp("bench")
     out = workdir / "bench.json"
-    run.main(["--size", "2000", "--seed", "3", "--json", str(out),
-              "--workdir", str(workdir / "data")])
+    run.main(
+        [
+            "--size",
+            "2000",
+            "--seed",
+            "3",
+            "--json",
+            str(out),
+            "--workdir",
+            str(workdir / "data"),
+        ]
+    )
     return json.loads(out.read_text())
 
 
 def test_json_has_every_figure(smoke):
-    for key in ("date", "size", "seed", "machine", "code", "generate", "assignment",
-                "build", "dashboard", "payload_1000_areas", "verdicts"):
+    for key in (
+        "date",
+        "size",
+        "seed",
+        "machine",
+        "code",
+        "generate",
+        "assignment",
+        "build",
+        "dashboard",
+        "payload_1000_areas",
+        "verdicts",
+    ):
         assert key in smoke
     a = smoke["assignment"]
     assert a["points"] == 2000 and a["areas"] >= 1000
@@ -44,10 +65,18 @@ def test_json_has_every_figure(smoke):
     d = smoke["dashboard"]
     assert d["exceptions"] == []
     pages = {(r["page"], r["action"], r["run"]) for r in d["runs"]}
-    for page, action in [("overview", "open"), ("overview", "date range"),
-                         ("overview", "category"), ("overview", "level"),
-                         ("area profile", "select area")]:
-        assert (page, action, "first") in pages and (page, action, "warm rerun") in pages
+    for page, action in [
+        ("overview", "open"),
+        ("overview", "date range"),
+        ("overview", "category"),
+        ("overview", "level"),
+        ("area profile", "select area"),
+    ]:
+        assert (page, action, "first") in pages and (
+            page,
+            action,
+            "warm rerun",
+        ) in pages
     overview = [r for r in d["runs"] if r["page"] == "overview"]
     assert all(r["maps"] == 1 and r["map_payload_bytes"] > 0 for r in overview)
     assert smoke["payload_1000_areas"]["map_payload_bytes"] > 0
@@ -74,8 +103,11 @@ def test_generator_keeps_the_real_reversal_and_unlocated_shares(smoke):
 def test_generator_is_deterministic_for_a_seed(tmp_path):
     def digest(folder):
         files = sorted(p for p in folder.rglob("*") if p.is_file())
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in files if p.name != "beatprofile.toml"}
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files
+            if p.name != "beatprofile.toml"
+        }
 
     generate.generate(500, seed=7, out=tmp_path / "a")
     generate.generate(500, seed=7, out=tmp_path / "b")
@@ -88,8 +120,10 @@ def test_generated_rows_have_fresh_ids_and_consistent_months(tmp_path):
     import pandas as pd
 
     generate.generate(1000, seed=2, out=tmp_path)
-    frames = [pd.read_csv(p, dtype=str, keep_default_na=False).assign(_file=p.name)
-              for p in sorted((tmp_path / "slmpd").glob("*/*.csv"))]
+    frames = [
+        pd.read_csv(p, dtype=str, keep_default_na=False).assign(_file=p.name)
+        for p in sorted((tmp_path / "slmpd").glob("*/*.csv"))
+    ]
     rows = pd.concat(frames, ignore_index=True)
     assert len(rows) == 1000
     assert list(frames[0].columns[:-1]) == list(generate.COLUMNS)
@@ -101,8 +135,10 @@ def test_generated_rows_have_fresh_ids_and_consistent_months(tmp_path):
     assert (month_names.str.lower() + ".csv" == rows["_file"]).all()
     # a matched reversal is coded in the same or a later month than its original
     reversals = rows[rows["Count"] == "-1"].merge(
-        originals[["Complaint", "Crime", "CodedMonth"]], on=["Complaint", "Crime"],
-        suffixes=("", "_original"))
+        originals[["Complaint", "Crime", "CodedMonth"]],
+        on=["Complaint", "Crime"],
+        suffixes=("", "_original"),
+    )
     assert len(reversals) > 0
     assert (reversals["CodedMonth"] >= reversals["CodedMonth_original"]).all()
     assert "SYNTHETIC" in (tmp_path / "SYNTHETIC.md").read_text()

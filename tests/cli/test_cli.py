@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["build", "ingest", "serve", "demo", "check"]
+COMMANDS = ["build", "ingest", "serve", "demo", "check", "simulate-cad"]
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 
@@ -22,7 +22,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "profile init"])
+@pytest.mark.parametrize("command", [*COMMANDS, "profile init", "report packet"])
 def test_every_command_has_help_with_an_example(command):
     result = run_cli(*command.split(), "--help")
     assert result.returncode == 0
@@ -123,3 +123,37 @@ def test_build_writes_the_json_report(tmp_path):
     assert report["read"] == report["kept"] + report["quarantined"]
     assert report["store"] == str(tmp_path / "s.duckdb")
     assert f"read {report['read']:,} rows" in result.stdout
+
+
+def test_simulate_cad_loads_synthetic_calls_and_the_packet_prints(sample_store, tmp_path):
+    import re
+    import shutil
+
+    import duckdb
+
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(sample_store, store)
+    sim = tmp_path / "sim.toml"
+    sim.write_text((REPO / "data" / "sample" / "cad_simulation.toml").read_text()
+                   .replace('start = ""', 'start = "2019-12-01"')
+                   .replace('end = ""', 'end = "2019-12-31"'))
+    args = ["simulate-cad", "--store", str(store), "--sim-config", str(sim),
+            "--out", str(tmp_path / "sim.csv.gz")]
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    with duckdb.connect(str(store), read_only=True) as con:
+        calls = con.execute("SELECT count(*), min(source), max(source) FROM incidents "
+                            "WHERE kind = 'call'").fetchone()
+        workload = con.execute("SELECT count(*) FROM workload WHERE level = 'district'"
+                               ).fetchone()[0]
+    assert calls[0] > 0 and calls[1] == calls[2] == "synthetic-cad"
+    assert workload == 6
+    again = run_cli(*args)  # a new run replaces the old one, it does not add to it
+    assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM incidents WHERE kind = 'call'"
+                           ).fetchone()[0] == calls[0]
+    pdf = tmp_path / "packet.pdf"
+    packet = run_cli("report", "packet", "--store", str(store), "--out", str(pdf))
+    assert packet.returncode == 0, packet.stderr
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 6

@@ -281,7 +281,9 @@ def voronoi_layer(seeds: list[tuple[int, int]]) -> np.ndarray:
     return clipped[shapely.area(clipped) > 0]
 
 
-def brute_force_spatial(x: float, y: float, polygons: np.ndarray, tolerance: float) -> int:
+def brute_force_spatial(
+    x: float, y: float, polygons: np.ndarray, tolerance: float
+) -> int:
     p = shapely.Point(x, y)
     covering = [i for i, poly in enumerate(polygons) if poly.covers(p)]
     if covering:
@@ -305,13 +307,16 @@ def brute_force_spatial(x: float, y: float, polygons: np.ndarray, tolerance: flo
 def test_grid_path_equals_tree_path_and_brute_force_on_voronoi_layers(
     seeds, free_points, on_edges, on_vertices, cells, tolerance
 ):
-    import geo.assign as assign_module
     from unittest import mock
+
+    import geo.assign as assign_module
 
     polygons = voronoi_layer(seeds)
     boundaries = shapely.boundary(polygons)
     edge_points = [
-        shapely.line_interpolate_point(boundaries[i % len(polygons)], f, normalized=True)
+        shapely.line_interpolate_point(
+            boundaries[i % len(polygons)], f, normalized=True
+        )
         for i, f in on_edges
     ]
     vertices = shapely.get_coordinates(polygons)
@@ -350,3 +355,23 @@ def test_grid_path_answers_interior_points_without_the_tree():
     edge = assign_module._grid_lookup(grid, np.array([1.0]), np.array([0.5]),
                                       np.ones(1, bool))
     assert edge.tolist() == [assign_module._ASK]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(coordinate, coordinate, st.integers(-1, 8)), min_size=1,
+             max_size=40),
+    st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+)
+def test_label_rule_equals_a_distance_reference(rows, tolerance):
+    points = [(x, y) for x, y, _ in rows]
+    labels = [label for _, _, label in rows]
+    result = assign(points, labels, tolerance)
+    for (x, y, label), spatial, index in zip(
+        rows, result.spatial_index, result.index, strict=True
+    ):
+        near = label >= 0 and shapely.distance(
+            shapely.Point(x, y), SQUARES[label]
+        ) <= tolerance
+        expected = label if label != spatial and near else spatial
+        assert index == expected

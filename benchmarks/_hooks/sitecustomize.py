@@ -1,0 +1,89 @@
+"""Per-step timers for a benchmarked ``python -m beatprofile build`` (not a library).
+
+``benchmarks/run.py`` puts this folder first on ``PYTHONPATH`` and sets
+``BEATPROFILE_BENCH_STEPS`` to a JSON path. Python then imports this module at
+start-up; it wraps the build's step functions (wherever they were imported to)
+with wall-clock timers and writes every call's start and end (epoch seconds) to
+that path as it happens (one JSON line per call, so a build killed for its
+memory still leaves its steps). Without the variable it does nothing. Times are
+inclusive: a step that calls another step contains its time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import importlib
+import json
+import os
+import sys
+import time
+
+STEPS = (
+    "pipelines.build:run_build",
+    "pipelines.build:_stage_files",
+    "pipelines.build:_derive",
+    "pipelines.build:_refresh_aggregates",
+    "pipelines.build:_area_table",
+    "pipelines.readers:read_export",
+    "pipelines.ingest:normalize_export",
+    "pipelines.store:append_rows",
+    "pipelines.store:replace_table",
+    "pipelines.store:write_meta",
+    "pipelines.derive:derive_incidents",
+    "pipelines.dedupe:keep_latest_versions",
+    "pipelines.reversals:net_reversals",
+    "pipelines.areas:assign_areas",
+    "geo.assign:assign_points",
+    "pipelines.profiles:build_profiles",
+    "pipelines.quality:file_quality",
+    "pipelines.catalog:load_finest_layer",
+    "pipelines.analysis:refresh_analysis",
+    "pipelines.hotspots:build_hotspot_cells",
+    "pipelines.rankings:rank_problems",
+    "pipelines.backtest:run_backtest",
+)
+
+
+def _install(path: str) -> None:
+    log = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open until exit
+    log.write(json.dumps({"process_start": START}) + "\n")
+    log.flush()
+
+    def timed(name, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            start = time.time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                log.write(json.dumps([name, start, time.time()]) + "\n")
+                log.flush()
+
+        return wrapper
+
+    importlib.import_module("beatprofile.cli")  # pulls in the build's modules
+    originals = {}
+    for step in STEPS:
+        module_name, func_name = step.split(":")
+        module = sys.modules.get(module_name)
+        func = getattr(module, func_name, None) if module else None
+        if callable(func):
+            originals[id(func)] = (step, func)
+    wrappers = {key: timed(step, func) for key, (step, func) in originals.items()}
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith(("pipelines", "geo", "beatprofile", "dashboard")):
+            continue
+        for attr, value in list(vars(module).items()):
+            if id(value) in wrappers and value is originals[id(value)][1]:
+                setattr(module, attr, wrappers[id(value)])
+
+    atexit.register(log.close)
+
+
+START = time.time()
+if os.environ.get("BEATPROFILE_BENCH_STEPS"):
+    try:
+        _install(os.environ["BEATPROFILE_BENCH_STEPS"])
+    except Exception as exc:  # never break the build being measured
+        print(f"benchmark step timers not installed: {exc!r}", file=sys.stderr)
