@@ -331,14 +331,28 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def normalize_area_ids(values: pd.Series) -> pd.Series:
-    """Area ids as text without padding: ``"0111"``, ``111``, ``111.0`` -> ``"111"``.
+    """Area ids as strings without padding: ``"0111"``, ``111`` and ``111.0`` -> ``"111"``.
 
     Departments write the same code with and without zero padding; a numeric id
-    is compared by value, anything else by its stripped text.
+    is compared by value, anything else by its stripped text. Each distinct
+    value is normalized once (a million labels hold only a few hundred codes).
     """
-    text = values.astype("string").str.strip()
-    numeric = pd.to_numeric(text, errors="coerce")
-    whole = numeric.notna() & (numeric == numeric.round())
-    out = text.copy()
-    out[whole] = numeric[whole].astype("int64").astype("string")
-    return out.astype(object).where(text.notna(), None)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    normalized = np.array([_normalize_one(v) for v in uniques], dtype=object)
+    out = np.full(len(codes), None, dtype=object)
+    known = codes >= 0
+    out[known] = normalized[codes[known]]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _normalize_one(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if np.isfinite(number) and number == round(number):
+        return str(int(number))
+    return text

@@ -24,7 +24,7 @@ from pipelines import store
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
-from pipelines.derive import derive_incidents
+from pipelines.derive import ROW, derive_incidents
 from pipelines.ingest import conform_labels, normalize_export
 from pipelines.profiles import build_profiles
 from pipelines.readers import read_export
@@ -176,14 +176,15 @@ def _derive(
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
-    staged = con.execute("SELECT * FROM staged").df()
+    # The raw text is only needed for quarantined rows: fetched for them alone.
+    staged = con.execute(f"SELECT rowid AS {ROW}, * EXCLUDE (raw) FROM staged").df()
     derived = derive_incidents(
         staged, settings, finest, store.unique_id_sources(con), store.file_load_order(con)
     )
     progress("Writing store", 1, 3)
     store.replace_table(con, "incidents", derived.incidents, order_by=s.OCCURRED_AT)
-    store.replace_table(con, "netted", derived.netted)
-    store.replace_table(con, "quarantine", derived.quarantine)
+    store.replace_table(con, "netted", derived.netted.drop(columns=ROW))
+    store.replace_table(con, "quarantine", _with_raw_text(con, derived.quarantine))
     loaded = [tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()]
     store.replace_table(con, "file_quality", file_quality(staged, derived, loaded))
     area_table = _area_table(derived.areas.layers, settings)
@@ -224,6 +225,17 @@ def _derive(
         "netted_rows": len(derived.netted),
         "label_agreement": agreement_dict(derived.areas.agreement), "as_of": as_of,
     }
+
+
+def _with_raw_text(con: duckdb.DuckDBPyConnection, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined rows with their raw text, looked up by staged row id."""
+    con.register("_q", quarantine)
+    try:
+        return con.execute(
+            f"SELECT q.* EXCLUDE ({ROW}), s.raw FROM _q q JOIN staged s "
+            f"ON s.rowid = q.{ROW} ORDER BY q.{ROW}").df()
+    finally:
+        con.unregister("_q")
 
 
 def _area_table(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> pd.DataFrame:

@@ -24,6 +24,7 @@ QUARANTINE_COLUMNS = [
     "message", s.RAW, s.LON, s.LAT,
 ]
 _STAGING_ONLY = [s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"]
+ROW = "_row"  # the staged row's id, when raw text is fetched only for quarantine
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,9 @@ def derive_incidents(
         ignore_index=True,
     )
     derived = Derived(
-        incidents=areas.assigned.drop(columns=_STAGING_ONLY),
-        netted=netting.netted.drop(columns=[c for c in _STAGING_ONLY if c != s.RAW]),
+        incidents=areas.assigned.drop(columns=[*_STAGING_ONLY, ROW], errors="ignore"),
+        netted=netting.netted.drop(columns=[c for c in _STAGING_ONLY if c != s.RAW],
+                                   errors="ignore"),
         quarantine=quarantine,
         areas=areas,
     )
@@ -109,4 +111,5 @@ def _quarantine(
         reason=reason if reason else rows[ISSUE],
         message=message if message is not None else rows[ISSUE_MESSAGE],
     )
-    return out[QUARANTINE_COLUMNS].reset_index(drop=True)
+    columns = [c for c in [*QUARANTINE_COLUMNS, ROW] if c in out.columns]
+    return out[columns].reset_index(drop=True)

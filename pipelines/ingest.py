@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
@@ -234,11 +236,11 @@ def _flag_sensitive_column(out: pd.DataFrame, raw: pd.DataFrame, profile: Source
 
 
 def _raw_text(raw: pd.DataFrame) -> pd.Series:
+    """The record's cells joined with commas (kept for quarantined rows)."""
     columns = [c for c in raw.columns if c not in _META]
-    joined = raw[columns[0]].astype(str)
-    for column in columns[1:]:
-        joined = joined.str.cat(raw[column].astype(str), sep=",")
-    return joined
+    arrays = [pa.array(raw[c].astype(str).to_numpy(), type=pa.string()) for c in columns]
+    joined = pc.binary_join_element_wise(*arrays, ",")
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=raw.index, dtype=object)
 
 
 def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
