@@ -81,9 +81,7 @@ def pai_curve_chart(summary: pd.DataFrame, label) -> alt.Chart:
         .encode(
             x=alt.X("coverage:Q", title="Share of area flagged", axis=alt.Axis(format="%")),
             y=alt.Y("pai_mean:Q", title="Mean PAI"),
-            color=alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
-                            legend=alt.Legend(orient="top", direction="vertical",
-                                              labelLimit=400)),
+            color=_method_colour(),
             tooltip=[alt.Tooltip("method:N"), alt.Tooltip("coverage:Q", format="%"),
                      alt.Tooltip("pai_mean:Q", format=".2f")],
         )
@@ -100,11 +98,15 @@ def pai_over_time_chart(table: pd.DataFrame, label) -> alt.Chart:
         .encode(
             x=alt.X("period_start:T", title="Month forecast"),
             y=alt.Y("pai:Q", title="PAI"),
-            color=alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
-                            legend=alt.Legend(orient="top", direction="vertical",
-                                              labelLimit=400)),
+            color=_method_colour(),
             tooltip=[alt.Tooltip("method:N"), alt.Tooltip("period_start:T", format="%b %Y"),
                      alt.Tooltip("pai:Q", format=".2f")],
         )
         .properties(height=320)
     )
+
+
+def _method_colour() -> alt.Color:
+    """One colour per back-test method, the same in every chart, legend on top."""
+    return alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
+                     legend=alt.Legend(orient="top", direction="vertical", labelLimit=400))

@@ -61,7 +61,9 @@ def building(store_path: Path, start_from_existing: bool = False) -> Iterator[
     try:
         store_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create the store folder {store_path.parent}: {exc}")
+        raise StoreError(
+            f"cannot create the store folder {store_path.parent}: {exc}"
+        ) from exc
     tmp = store_path.with_name(f".{store_path.name}.building-{os.getpid()}")
     _remove(tmp)
     if start_from_existing and store_path.exists():
