@@ -67,9 +67,12 @@ def _progress_bar():
     The bars start on the first update, so an early error prints nothing else.
     """
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=err, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
     )
     tasks: dict[str, int] = {}
 
@@ -94,7 +97,8 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
         f"+ quarantined {report.quarantined:,}; {report.net_crimes:,} crimes after "
         f"netting reversals{f' and {report.calls:,} calls for service' if report.calls else ''}"
         f"; data up to {report.as_of}.",
-        markup=False, highlight=False,
+        markup=False,
+        highlight=False,
     )
     for reason, n in report.quarantined_by_reason.items():
         out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
@@ -110,7 +114,8 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
                 f"{shares['point_in_polygon_share']:.2%} point-in-polygon "
                 f"({shares['compared']:,} rows compared"
                 f"{'; approximate layer' if shares['approximate_layer'] else ''})",
-                markup=False, highlight=False,
+                markup=False,
+                highlight=False,
             )
     if report_json:
         report_json.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +127,8 @@ def build(
     config: ConfigOption = None,
     store: StoreOption = None,
     report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Write the build figures as JSON.")
+        Path | None,
+        typer.Option("--report-json", help="Write the build figures as JSON."),
     ] = None,
 ) -> None:
     """Build the store from the configured exports (the bundled sample by default).
@@ -139,7 +145,8 @@ def build(
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Export files to add.")],
     profile: Annotated[
-        Path, typer.Option("--profile", help="Source profile TOML describing the files.")
+        Path,
+        typer.Option("--profile", help="Source profile TOML describing the files."),
     ],
     config: ConfigOption = None,
     store: StoreOption = None,
@@ -154,8 +161,10 @@ def ingest(
     source = SourceConfig(profile=profile.resolve(), files=())
     with _progress_bar() as progress:
         report = run_build(
-            settings, extra_files=[(source, f.resolve()) for f in files],
-            incremental=True, progress=progress,
+            settings,
+            extra_files=[(source, f.resolve()) for f in files],
+            incremental=True,
+            progress=progress,
         )
     _print_report(report, report_json)
 
@@ -166,14 +175,20 @@ app.add_typer(profile_app, name="profile")
 
 @profile_app.command("init")
 def profile_init(
-    file: Annotated[Path, typer.Argument(help="An export (CSV) to draft a profile for.")],
+    file: Annotated[
+        Path, typer.Argument(help="An export (CSV) to draft a profile for.")
+    ],
     areas: Annotated[
         Path | None,
-        typer.Option("--areas", help="Polygons of your finest level: checks the CRS "
-                     "and finds the area-label column."),
+        typer.Option(
+            "--areas",
+            help="Polygons of your finest level: checks the CRS "
+            "and finds the area-label column.",
+        ),
     ] = None,
     out_path: Annotated[
-        Path | None, typer.Option("--out", help="Write the draft here (default: print).")
+        Path | None,
+        typer.Option("--out", help="Write the draft here (default: print)."),
     ] = None,
 ) -> None:
     """Draft a source profile for an unseen export: guessed columns, date formats,
@@ -199,8 +214,11 @@ def profile_init(
     else:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(draft.toml, encoding="utf-8")
-        out.print(f"Draft profile written to {out_path}; check the lines marked CHECK, "
-                  f"then run `beatprofile check {out_path} {file}`.", markup=False)
+        out.print(
+            f"Draft profile written to {out_path}; check the lines marked CHECK, "
+            f"then run `beatprofile check {out_path} {file}`.",
+            markup=False,
+        )
 
 
 @app.command()
@@ -227,14 +245,22 @@ def simulate_cad_command(
     config: ConfigOption = None,
     store: StoreOption = None,
     sim_config: Annotated[
-        Path | None, typer.Option("--sim-config", help="Simulation parameters TOML "
-                                  "(default: data/sample/cad_simulation.toml).")
+        Path | None,
+        typer.Option(
+            "--sim-config",
+            help="Simulation parameters TOML "
+            "(default: data/sample/cad_simulation.toml).",
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (recorded with the output).")]
-    = 20190101,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (recorded with the output).")
+    ] = 20190101,
     out_csv: Annotated[
-        Path | None, typer.Option("--out", help="Where the synthetic CAD CSV goes "
-                                  "(default: next to the store).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where the synthetic CAD CSV goes (default: next to the store).",
+        ),
     ] = None,
 ) -> None:
     """Simulate CAD calls (labelled synthetic) from the store's incidents with a
@@ -246,13 +272,20 @@ def simulate_cad_command(
 
     settings = _settings(config, store)
     if not settings.store_path.exists():
-        raise ConfigError(f"no store at {settings.store_path}; run `beatprofile build` first")
+        raise ConfigError(
+            f"no store at {settings.store_path}; run `beatprofile build` first"
+        )
     target = out_csv or settings.store_path.with_name("simulated_cad.csv.gz")
     with _progress_bar() as progress:
-        report, path, calls = simulate_into_store(settings, sim_config, seed, target,
-                                                  progress)
-    out.print(f"Simulated {calls:,} calls (seed {seed}) into {path}; synthetic, "
-              "source 'synthetic-cad'.", markup=False, highlight=False)
+        report, path, calls = simulate_into_store(
+            settings, sim_config, seed, target, progress
+        )
+    out.print(
+        f"Simulated {calls:,} calls (seed {seed}) into {path}; synthetic, "
+        "source 'synthetic-cad'.",
+        markup=False,
+        highlight=False,
+    )
     _print_report(report, None)
 
 
@@ -264,8 +297,12 @@ app.add_typer(report_app, name="report")
 def report_packet(
     out_path: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
     week: Annotated[
-        str | None, typer.Option("--week", help="A day of the week wanted (YYYY-MM-DD); "
-                                 "default: the latest complete week.")
+        str | None,
+        typer.Option(
+            "--week",
+            help="A day of the week wanted (YYYY-MM-DD); "
+            "default: the latest complete week.",
+        ),
     ] = None,
     config: ConfigOption = None,
     store: StoreOption = None,
@@ -285,15 +322,72 @@ def report_packet(
     try:
         week_end = pd.Timestamp(week) if week else None
     except ValueError as exc:
-        raise ConfigError(f"--week was '{week}'; expected a date like 2019-12-29") from exc
+        raise ConfigError(
+            f"--week was '{week}'; expected a date like 2019-12-29"
+        ) from exc
     con = connect_read_only(settings.store_path)
     try:
         packet = assemble_packet(con, week_end)
     finally:
         con.close()
     path = write_packet_pdf(packet, out_path)
-    out.print(f"Packet: {len(packet.pages)} pages, week ending {packet.week_end:%Y-%m-%d}, "
-              f"written to {path}", markup=False, highlight=False)
+    out.print(
+        f"Packet: {len(packet.pages)} pages, week ending {packet.week_end:%Y-%m-%d}, "
+        f"written to {path}",
+        markup=False,
+        highlight=False,
+    )
+
+
+@report_app.command("watch-meeting")
+def report_watch_meeting(
+    area: Annotated[str, typer.Option("--area", help="Area id (e.g. a neighborhood).")],
+    out_path: Annotated[Path, typer.Option("--out", help=".html, .png or .pdf")],
+    level: Annotated[str | None, typer.Option("--level", help="Area level.")] = None,
+    config: ConfigOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The public-safe watch-meeting map and panels for printing or projecting
+    from a laptop with no network (HTML with Leaflet inlined, PNG or PDF).
+
+    Example: beatprofile report watch-meeting --area 15 --out tower-grove-south.pdf
+    """
+    from dashboard.offline_export import write_watch_meeting
+    from pipelines.store import connect_read_only
+    from pipelines.watch_report import build_watch_report
+
+    settings = _settings(config, store)
+    con = connect_read_only(settings.store_path)
+    try:
+        report = build_watch_report(con, level or settings.level_names[0], area)
+    finally:
+        con.close()
+    written = write_watch_meeting(report, out_path)
+    out.print(f"Watch meeting for {report.area_name}: written to {written}",
+              markup=False, highlight=False)
+
+
+priorities_app = typer.Typer(help="Residents' priorities raised at watch meetings.")
+app.add_typer(priorities_app, name="priorities")
+
+
+@priorities_app.command("import")
+def priorities_import(
+    file: Annotated[Path, typer.Argument(help="CSV of concerns raised at meetings.")],
+    config: ConfigOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Record watch-meeting concerns from a CSV (date, area, category, note,
+    status); they feed the rankings' community-priority component.
+
+    Example: beatprofile priorities import november.csv
+    """
+    from pipelines.priorities import import_concerns_csv
+
+    settings = _settings(config, store)
+    added = import_concerns_csv(settings.store_path, file)
+    out.print(f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
+              "from the next `beatprofile build`.", markup=False, highlight=False)
 
 
 @app.command()
@@ -319,7 +413,9 @@ def serve(
 def demo(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    rebuild: Annotated[bool, typer.Option(help="Rebuild the sample store first.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="Rebuild the sample store first.")
+    ] = False,
 ) -> None:
     """Build the bundled St. Louis sample (if not built yet) and open the dashboard.
 
@@ -348,7 +444,9 @@ def _run_streamlit(settings: Settings, port: int, address: str) -> None:
     _exec(command, env)
 
 
-def _exec(command: list[str], env: dict[str, str], runner: Callable = subprocess.call) -> None:
+def _exec(
+    command: list[str], env: dict[str, str], runner: Callable = subprocess.call
+) -> None:
     try:
         code = runner(command, env=env)
     except KeyboardInterrupt:

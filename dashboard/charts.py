@@ -29,7 +29,8 @@ def weekly_trend_chart(series: pd.DataFrame, title: str = "") -> alt.Chart:
                 legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash(
-                "series:N", scale=alt.Scale(domain=names, range=[[1, 0], [5, 3]]),
+                "series:N",
+                scale=alt.Scale(domain=names, range=[[1, 0], [5, 3]]),
                 legend=None,
             ),
             tooltip=[
@@ -48,9 +49,13 @@ def hour_weekday_heatmap(counts: pd.DataFrame, title: str = "") -> alt.Chart:
     ``counts`` is ``weekday`` (1 = Monday), ``hour`` (0-23), ``n``; missing
     cells are filled with 0 so the grid is always 24 x 7.
     """
-    full = pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"])
+    full = pd.MultiIndex.from_product(
+        [range(1, 8), range(24)], names=["weekday", "hour"]
+    )
     grid = (
-        counts.set_index(["weekday", "hour"])["n"].reindex(full, fill_value=0).reset_index()
+        counts.set_index(["weekday", "hour"])["n"]
+        .reindex(full, fill_value=0)
+        .reset_index()
         if len(counts)
         else pd.DataFrame(index=full).reset_index().assign(n=0)
     )
@@ -79,11 +84,16 @@ def pai_curve_chart(summary: pd.DataFrame, label) -> alt.Chart:
         alt.Chart(data, title="Mean PAI by share of area flagged")
         .mark_line(point=True)
         .encode(
-            x=alt.X("coverage:Q", title="Share of area flagged", axis=alt.Axis(format="%")),
+            x=alt.X(
+                "coverage:Q", title="Share of area flagged", axis=alt.Axis(format="%")
+            ),
             y=alt.Y("pai_mean:Q", title="Mean PAI"),
             color=_method_colour(),
-            tooltip=[alt.Tooltip("method:N"), alt.Tooltip("coverage:Q", format="%"),
-                     alt.Tooltip("pai_mean:Q", format=".2f")],
+            tooltip=[
+                alt.Tooltip("method:N"),
+                alt.Tooltip("coverage:Q", format="%"),
+                alt.Tooltip("pai_mean:Q", format=".2f"),
+            ],
         )
         .properties(height=320)
     )
@@ -99,8 +109,11 @@ def pai_over_time_chart(table: pd.DataFrame, label) -> alt.Chart:
             x=alt.X("period_start:T", title="Month forecast"),
             y=alt.Y("pai:Q", title="PAI"),
             color=_method_colour(),
-            tooltip=[alt.Tooltip("method:N"), alt.Tooltip("period_start:T", format="%b %Y"),
-                     alt.Tooltip("pai:Q", format=".2f")],
+            tooltip=[
+                alt.Tooltip("method:N"),
+                alt.Tooltip("period_start:T", format="%b %Y"),
+                alt.Tooltip("pai:Q", format=".2f"),
+            ],
         )
         .properties(height=320)
     )
@@ -108,5 +121,9 @@ def pai_over_time_chart(table: pd.DataFrame, label) -> alt.Chart:
 
 def _method_colour() -> alt.Color:
     """One colour per back-test method, the same in every chart, legend on top."""
-    return alt.Color("method:N", title=None, scale=alt.Scale(scheme="category10"),
-                     legend=alt.Legend(orient="top", direction="vertical", labelLimit=400))
+    return alt.Color(
+        "method:N",
+        title=None,
+        scale=alt.Scale(scheme="category10"),
+        legend=alt.Legend(orient="top", direction="vertical", labelLimit=400),
+    )

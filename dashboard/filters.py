@@ -23,27 +23,41 @@ def sidebar_filters(path: str, with_categories: bool = True) -> Filters:
     first, last = loaders.load_bounds(path)
     approximate = set(meta.get("approximate_levels", []))
     with st.sidebar:
-        st.caption(f"{md_escape(meta.get('department', ''))}: data up to {last:%d %b %Y}")
+        st.caption(
+            f"{md_escape(meta.get('department', ''))}: data up to {last:%d %b %Y}"
+        )
         level = st.selectbox(
-            "Area level", levels,
+            "Area level",
+            levels,
             index=levels.index(st.session_state.get(state.LEVEL, levels[0])),
-            format_func=lambda lv: f"{lv} (approximate map)" if lv in approximate else lv,
+            format_func=lambda lv: (
+                f"{lv} (approximate map)" if lv in approximate else lv
+            ),
             key="_w.level",
         )
         default_start = max(first, last - timedelta(days=state.DEFAULT_DAYS - 1))
         picked = st.date_input(
             "Dates (occurred)",
-            value=(st.session_state.get(state.START, default_start),
-                   st.session_state.get(state.END, last)),
-            min_value=first, max_value=last, key="_w.dates",
+            value=(
+                st.session_state.get(state.START, default_start),
+                st.session_state.get(state.END, last),
+            ),
+            min_value=first,
+            max_value=last,
+            key="_w.dates",
         )
         start, end = _date_range(picked, default_start, last)
         categories: tuple[str, ...] = ()
         if with_categories:
             options = loaders.load_categories(path)
             chosen = st.multiselect(
-                "Categories (none = all)", options,
-                default=[c for c in st.session_state.get(state.CATEGORIES, ()) if c in options],
+                "Categories (none = all)",
+                options,
+                default=[
+                    c
+                    for c in st.session_state.get(state.CATEGORIES, ())
+                    if c in options
+                ],
                 key="_w.categories",
             )
             categories = tuple(chosen)

@@ -17,9 +17,9 @@ import streamlit as st
 
 from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
-from pipelines.queries import Filters
 from pipelines.errors import StoreError
 from pipelines.exports import to_csv_text, to_geojson_text
+from pipelines.queries import Filters
 from pipelines.store import connect_read_only
 
 
@@ -118,7 +118,9 @@ def load_unmapped_codes(path: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def load_quarantined_points(path: str, reason: str, limit: int) -> tuple[pd.DataFrame, int]:
+def load_quarantined_points(
+    path: str, reason: str, limit: int
+) -> tuple[pd.DataFrame, int]:
     return queries.quarantined_points(_cursor(path), reason, limit)
 
 
@@ -155,7 +157,9 @@ def load_cell_exports(path: str, category: str) -> tuple[str, str]:
 
 
 @st.cache_data(show_spinner=False)
-def load_ranked_incidents(path: str, level: str, area_id: str, category: str) -> pd.DataFrame:
+def load_ranked_incidents(
+    path: str, level: str, area_id: str, category: str
+) -> pd.DataFrame:
     """The last 28 days' incidents behind one ranked problem."""
     _, last = load_bounds(path)
     filters = Filters(level, last - timedelta(days=27), last, (category,))
@@ -163,13 +167,16 @@ def load_ranked_incidents(path: str, level: str, area_id: str, category: str) ->
 
 
 @st.cache_data(show_spinner=False)
-def load_level_daily(path: str, level: str, categories: tuple[str, ...]) -> pd.DataFrame:
+def load_level_daily(
+    path: str, level: str, categories: tuple[str, ...]
+) -> pd.DataFrame:
     return queries.level_daily(_cursor(path), level, categories)
 
 
 @st.cache_data(show_spinner=False)
-def load_child_areas(path: str, child_level: str, parent_level: str, parent_id: str
-                     ) -> list[str]:
+def load_child_areas(
+    path: str, child_level: str, parent_level: str, parent_id: str
+) -> list[str]:
     return queries.child_areas(_cursor(path), child_level, parent_level, parent_id)
 
 

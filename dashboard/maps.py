@@ -451,9 +451,7 @@ def _feature_collection(
     features = []
     for row, (fid, geom) in enumerate(zip(ids, geoms, strict=True)):
         props = {"label": tooltip_text(labels[row])}
-        props.update(
-            {f"t{i}": tooltip_text(col[row]) for i, col in enumerate(columns)}
-        )
+        props.update({f"t{i}": tooltip_text(col[row]) for i, col in enumerate(columns)})
         features.append(
             {
                 "type": "Feature",

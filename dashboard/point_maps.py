@@ -12,7 +12,9 @@ import pandas as pd
 
 from dashboard.maps import OUTLINE_COLOUR, make_base_map, tooltip_text
 
-POINT_COLOUR = "#d55e00"  # Okabe-Ito vermillion: visible on grey and for colour-blind readers
+POINT_COLOUR = (
+    "#d55e00"  # Okabe-Ito vermillion: visible on grey and for colour-blind readers
+)
 
 
 def make_point_map(
@@ -41,8 +43,10 @@ def make_point_map(
     bounds = list(outline.total_bounds)
     if len(points):
         bounds = [
-            min(bounds[0], points["lon"].min()), min(bounds[1], points["lat"].min()),
-            max(bounds[2], points["lon"].max()), max(bounds[3], points["lat"].max()),
+            min(bounds[0], points["lon"].min()),
+            min(bounds[1], points["lat"].min()),
+            max(bounds[2], points["lon"].max()),
+            max(bounds[3], points["lat"].max()),
         ]
     m = make_base_map(bounds, tiles, attribution=attribution)
     folium.GeoJson(
@@ -53,9 +57,13 @@ def make_point_map(
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(lon, 6), round(lat, 6)],
+            },
             "properties": {
-                f"t{i}": tooltip_text(row[col]) for i, (col, _) in enumerate(tooltip_fields)
+                f"t{i}": tooltip_text(row[col])
+                for i, (col, _) in enumerate(tooltip_fields)
             },
         }
         for lon, lat, (_, row) in zip(

@@ -8,13 +8,29 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent / "app.py"
 
 
-def streamlit_command(port: int, address: str = "127.0.0.1", app: Path = APP) -> list[str]:
+def streamlit_command(
+    port: int, address: str = "127.0.0.1", app: Path = APP
+) -> list[str]:
     """``streamlit run`` for the app: local static files (maps work offline), no
     usage statistics, no file watcher, and the viewer toolbar (no "Deploy")."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--server.enableStaticServing", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
     ]

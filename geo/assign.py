@@ -140,9 +140,11 @@ def _spatial_assignment(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rules 1 and 3: the spatial index per point, and which points were outside."""
     n_located = int(located.sum())
-    grid = _build_grid(polygons, tree, tolerance, n_located) if (
-        n_located >= GRID_MIN_POINTS
-    ) else None
+    grid = (
+        _build_grid(polygons, tree, tolerance, n_located)
+        if (n_located >= GRID_MIN_POINTS)
+        else None
+    )
     if grid is None:
         spatial = _first_covering(tree, x, y, located)
         outside = located & (spatial < 0)
@@ -179,7 +181,10 @@ class _Grid:
 
 
 def _build_grid(
-    polygons: np.ndarray, tree: shapely.STRtree, tolerance: float, n_points: int,
+    polygons: np.ndarray,
+    tree: shapely.STRtree,
+    tolerance: float,
+    n_points: int,
     cells: int | None = None,
 ) -> _Grid | None:
     """Grid of answers over the layer; None where the layer is not plain polygons."""
@@ -213,9 +218,7 @@ def _build_grid(
     r_row, r_col = np.divmod(some_cell[1:], nx)
     centre_x = x0 + (r_col + 0.5) * side
     centre_y = y0 + (r_row + 0.5) * side
-    covering = _first_covering(
-        tree, centre_x, centre_y, np.ones(n_regions, dtype=bool)
-    )
+    covering = _first_covering(tree, centre_x, centre_y, np.ones(n_regions, dtype=bool))
     # A free region outside every polygon is over half a cell from all of them.
     nowhere = _BEYOND if tolerance < side / 2.0 else _ASK
     per_region = np.concatenate([[_ASK], np.where(covering >= 0, covering, nowhere)])

@@ -125,15 +125,23 @@ def kde_surface(
             f"counts has {len(counts)} values but the grid has {grid.n_cells} cells"
         )
     sigma = bandwidth_m / grid.cell_size
-    smooth = from_lattice(grid, gaussian_filter(to_lattice(grid, counts), sigma,
-                                                mode="constant"))
+    smooth = from_lattice(
+        grid, gaussian_filter(to_lattice(grid, counts), sigma, mode="constant")
+    )
     if edge_correct:
-        mass = from_lattice(grid, gaussian_filter(to_lattice(grid, grid.inside_share),
-                                                  sigma, mode="constant"))
+        mass = from_lattice(
+            grid,
+            gaussian_filter(
+                to_lattice(grid, grid.inside_share), sigma, mode="constant"
+            ),
+        )
         smooth = np.divide(smooth, mass, out=np.zeros_like(smooth), where=mass > 0)
     return DensitySurface(
-        per_km2=smooth / grid.cell_area_km2, bandwidth_m=float(bandwidth_m),
-        rule=rule, n_points=int(counts.sum()), edge_corrected=edge_correct,
+        per_km2=smooth / grid.cell_area_km2,
+        bandwidth_m=float(bandwidth_m),
+        rule=rule,
+        n_points=int(counts.sum()),
+        edge_corrected=edge_correct,
     )
 
 

@@ -51,12 +51,23 @@ from geo.hotspots import gi_star
 
 NO_PATTERN = "no pattern"
 CATEGORIES = (
-    "new hot spot", "consecutive hot spot", "intensifying hot spot",
-    "persistent hot spot", "diminishing hot spot", "sporadic hot spot",
-    "oscillating hot spot", "historical hot spot",
-    "new cold spot", "consecutive cold spot", "intensifying cold spot",
-    "persistent cold spot", "diminishing cold spot", "sporadic cold spot",
-    "oscillating cold spot", "historical cold spot", NO_PATTERN,
+    "new hot spot",
+    "consecutive hot spot",
+    "intensifying hot spot",
+    "persistent hot spot",
+    "diminishing hot spot",
+    "sporadic hot spot",
+    "oscillating hot spot",
+    "historical hot spot",
+    "new cold spot",
+    "consecutive cold spot",
+    "intensifying cold spot",
+    "persistent cold spot",
+    "diminishing cold spot",
+    "sporadic cold spot",
+    "oscillating cold spot",
+    "historical cold spot",
+    NO_PATTERN,
 )
 
 
@@ -154,7 +165,10 @@ def _tie_term(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def classify_emerging(
-    hot: np.ndarray, cold: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray,
+    hot: np.ndarray,
+    cold: np.ndarray,
+    trend_z: np.ndarray,
+    trend_p: np.ndarray,
     trend_alpha: float = 0.05,
 ) -> np.ndarray:
     """Category of each cell from its hot/cold slices and trend (module docstring).
@@ -224,8 +238,9 @@ def _rules(
 def _final_run(flags: np.ndarray) -> np.ndarray:
     """Length of the run of True values ending at the last slice."""
     reversed_false = ~flags[:, ::-1]
-    first_false = np.where(reversed_false.any(axis=1), reversed_false.argmax(axis=1),
-                           flags.shape[1])
+    first_false = np.where(
+        reversed_false.any(axis=1), reversed_false.argmax(axis=1), flags.shape[1]
+    )
     return first_false
 
 
@@ -288,6 +303,11 @@ def emerging_hotspots(
     trend = mann_kendall(z)
     return Emerging(
         category=classify_emerging(hot, cold, trend.z, trend.p_value, trend_alpha),
-        trend=trend, z=z, gi_bin=bins, n_hot=hot.sum(axis=1),
-        n_cold=cold.sum(axis=1), alpha=alpha, trend_alpha=trend_alpha,
+        trend=trend,
+        z=z,
+        gi_bin=bins,
+        n_hot=hot.sum(axis=1),
+        n_cold=cold.sum(axis=1),
+        alpha=alpha,
+        trend_alpha=trend_alpha,
     )

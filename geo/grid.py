@@ -137,14 +137,23 @@ def make_grid(
     share = _inside_shares(jurisdiction, x0, y0, cell_size, n_cols, flat)
     keep = share > 1e-9
     return Grid(
-        x0=float(x0), y0=float(y0), cell_size=float(cell_size), n_cols=n_cols,
-        n_rows=n_rows, cell_id=flat[keep], inside_share=np.minimum(share[keep], 1.0),
+        x0=float(x0),
+        y0=float(y0),
+        cell_size=float(cell_size),
+        n_cols=n_cols,
+        n_rows=n_rows,
+        cell_id=flat[keep],
+        inside_share=np.minimum(share[keep], 1.0),
         crs=crs,
     )
 
 
 def _inside_shares(
-    region: BaseGeometry, x0: float, y0: float, size: float, n_cols: int,
+    region: BaseGeometry,
+    x0: float,
+    y0: float,
+    size: float,
+    n_cols: int,
     flat: np.ndarray,
 ) -> np.ndarray:
     """Share of each lattice cell inside ``region``; exact overlay only on the edge."""

@@ -58,8 +58,13 @@ NEIGHBOURHOOD = "queen contiguity on the grid incl. the cell itself, binary weig
 # Confidence levels of the bins, as (bin, alpha): 3 = 99%, 2 = 95%, 1 = 90%.
 LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))
 BIN_LABELS = {
-    3: "hot 99%", 2: "hot 95%", 1: "hot 90%", 0: "not significant",
-    -1: "cold 90%", -2: "cold 95%", -3: "cold 99%",
+    3: "hot 99%",
+    2: "hot 95%",
+    1: "hot 90%",
+    0: "not significant",
+    -1: "cold 90%",
+    -2: "cold 95%",
+    -3: "cold 99%",
 }
 
 
@@ -201,28 +206,42 @@ def gi_star(
         from esda import G_Local
 
         stat = G_Local(
-            y, weights, transform="B", star=True, permutations=permutations,
-            seed=seed, n_jobs=1, keep_simulations=False,
+            y,
+            weights,
+            transform="B",
+            star=True,
+            permutations=permutations,
+            seed=seed,
+            n_jobs=1,
+            keep_simulations=False,
         )
     z = np.asarray(stat.Zs, dtype="float64")
     p_norm = np.asarray(stat.p_norm, dtype="float64")
     p_sim = (
-        np.asarray(stat.p_sim, dtype="float64") if permutations
+        np.asarray(stat.p_sim, dtype="float64")
+        if permutations
         else np.full(len(y), np.nan)
     )
     if np.all(y >= 0) and np.all(y == np.round(y)):
         binary = stat.w.sparse.tocsr()
         window = np.asarray(binary @ y).ravel()
         cardinality = np.asarray(binary.sum(axis=1)).ravel().astype("int64")
-        p_value, method = exact_p_values(y.astype("int64"), window, cardinality), (
-            "exact randomization"
+        p_value, method = (
+            exact_p_values(y.astype("int64"), window, cardinality),
+            ("exact randomization"),
         )
     else:
         p_value, method = np.minimum(1.0, 2.0 * p_norm), "normal"
     return GiStar(
-        z=z, p_value=p_value, p_norm=p_norm, p_sim=p_sim,
+        z=z,
+        p_value=p_value,
+        p_norm=p_norm,
+        p_sim=p_sim,
         gi_bin=significance_bins(z, p_value, fdr=fdr),
-        permutations=int(permutations), seed=seed, fdr=fdr, p_method=method,
+        permutations=int(permutations),
+        seed=seed,
+        fdr=fdr,
+        p_method=method,
     )
 
 

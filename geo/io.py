@@ -26,8 +26,14 @@ SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _PARQUET = (".parquet", ".geoparquet")
 _POLYGONAL = ("Polygon", "MultiPolygon")
 # What a reader library raises for a file it cannot parse.
-_READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-                ArrowException, OSError, ValueError, UnicodeError)
+_READ_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    ArrowException,
+    OSError,
+    ValueError,
+    UnicodeError,
+)
 
 
 class AreaLayerError(ValueError):
@@ -151,8 +157,10 @@ def _read_zipped_shapefile(path: Path, layer: str | None) -> gpd.GeoDataFrame:
 def _pick_shapefile(path: Path, files: list[Path], layer: str | None) -> Path:
     """The one ``.shp`` in the archive, or the one named ``layer``."""
     shps = [
-        f for f in files
-        if f.suffix.lower() == ".shp" and not f.name.startswith("._")
+        f
+        for f in files
+        if f.suffix.lower() == ".shp"
+        and not f.name.startswith("._")
         and "__MACOSX" not in f.parts  # macOS resource forks, not layers
     ]
     if layer is not None:
@@ -258,9 +266,7 @@ def _checked_ids(values: pd.Series, id_field: str, where: str) -> pd.Series:
     return ids
 
 
-def _checked_geometry(
-    gdf: gpd.GeoDataFrame, ids: pd.Series, where: str
-) -> np.ndarray:
+def _checked_geometry(gdf: gpd.GeoDataFrame, ids: pd.Series, where: str) -> np.ndarray:
     """Polygons only (repaired if invalid), in degree range if the CRS is lon/lat."""
     geometry = gdf.geometry
     if geometry.is_empty.any() or geometry.isna().any():
@@ -280,14 +286,19 @@ def _checked_geometry(
     if invalid.any():
         log.warning(
             "%s: repaired %d invalid polygon(s): %s",
-            where, int(invalid.sum()), list(ids[invalid][:10]),
+            where,
+            int(invalid.sum()),
+            list(ids[invalid][:10]),
         )
         geoms = np.where(invalid, shapely.make_valid(geoms), geoms)
     reduced = ~np.isin(shapely.get_type_id(geoms), (3, 6))  # not (Multi)Polygon
     if reduced.any():
         log.warning(
             "%s: kept only the polygonal parts of %d area(s) (dropped points and "
-            "lines): %s", where, int(reduced.sum()), list(ids[reduced][:10]),
+            "lines): %s",
+            where,
+            int(reduced.sum()),
+            list(ids[reduced][:10]),
         )
         geoms = geoms.copy()
         geoms[reduced] = [_polygonal_part(g) for g in geoms[reduced]]
@@ -346,7 +357,11 @@ def normalize_area_ids(values: pd.Series) -> pd.Series:
 
 
 def _normalize_one(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and np.isnan(value))
+    ):
         return None
     text = str(value).strip()
     try:

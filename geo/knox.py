@@ -114,8 +114,13 @@ def knox_test(
         total += simulated
     expected = total / permutations
     table = _frame(space, time, observed, expected, (larger + 1) / (permutations + 1))
-    return Knox(table=table, permutations=int(permutations), seed=int(seed),
-                n_points=int(len(x)), n_pairs=int(len(i)))
+    return Knox(
+        table=table,
+        permutations=int(permutations),
+        seed=int(seed),
+        n_points=int(len(x)),
+        n_pairs=int(len(i)),
+    )
 
 
 def _check_edges(edges: tuple[float, ...], name: str) -> np.ndarray:
@@ -153,16 +158,28 @@ def _table(
 
 
 def _frame(
-    space: np.ndarray, time: np.ndarray, observed: np.ndarray, expected: np.ndarray,
+    space: np.ndarray,
+    time: np.ndarray,
+    observed: np.ndarray,
+    expected: np.ndarray,
     p_value: np.ndarray,
 ) -> pd.DataFrame:
     n_space, n_time = len(space) - 1, len(time) - 1
     s_idx, t_idx = np.divmod(np.arange(n_space * n_time), n_time)
-    return pd.DataFrame({
-        "space_lo": space[s_idx], "space_hi": space[s_idx + 1],
-        "time_lo": time[t_idx], "time_hi": time[t_idx + 1],
-        "observed": observed.astype("int64"), "expected": expected,
-        "ratio": np.divide(observed, expected, out=np.full(len(expected), np.nan),
-                           where=expected > 0),
-        "p_value": p_value,
-    })
+    return pd.DataFrame(
+        {
+            "space_lo": space[s_idx],
+            "space_hi": space[s_idx + 1],
+            "time_lo": time[t_idx],
+            "time_hi": time[t_idx + 1],
+            "observed": observed.astype("int64"),
+            "expected": expected,
+            "ratio": np.divide(
+                observed,
+                expected,
+                out=np.full(len(expected), np.nan),
+                where=expected > 0,
+            ),
+            "p_value": p_value,
+        }
+    )

@@ -21,8 +21,16 @@ from geo.crs import LONLAT, transform_xy
 
 OVERLAP_COLUMNS = ["area_a", "area_b", "area_m2", "lon", "lat"]
 GAP_COLUMNS = ["area_m2", "lon", "lat", "areas_around"]
-TABLE_COLUMNS = ["level", "kind", "area_a", "area_b", "areas_around", "area_m2",
-                 "lon", "lat"]
+TABLE_COLUMNS = [
+    "level",
+    "kind",
+    "area_a",
+    "area_b",
+    "areas_around",
+    "area_m2",
+    "lon",
+    "lat",
+]
 _POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 
 
@@ -142,10 +150,12 @@ def layer_quality_table(
     frames = []
     for level, layer in layers.items():
         quality = layer_overlaps_and_gaps(layer, min_area_m2)
-        frames.append(quality.overlaps.assign(level=level, kind="overlap",
-                                              areas_around=None))
-        frames.append(quality.gaps.assign(level=level, kind="gap", area_a=None,
-                                          area_b=None))
+        frames.append(
+            quality.overlaps.assign(level=level, kind="overlap", areas_around=None)
+        )
+        frames.append(
+            quality.gaps.assign(level=level, kind="gap", area_a=None, area_b=None)
+        )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS})
@@ -174,7 +184,10 @@ def _metric_layer(
 
 
 def _overlaps(
-    geoms: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, min_area: float,
+    geoms: np.ndarray,
+    ids: np.ndarray,
+    tree: shapely.STRtree,
+    min_area: float,
     crs: CRS,
 ) -> pd.DataFrame:
     left, right = tree.query(geoms, predicate="intersects")
@@ -186,15 +199,24 @@ def _overlaps(
     area = shapely.area(shared)
     keep = area >= min_area if min_area > 0 else area > 0
     lon, lat = _where(_polygonal(shared[keep]), crs)
-    out = pd.DataFrame({
-        "area_a": ids[left[keep]], "area_b": ids[right[keep]],
-        "area_m2": area[keep], "lon": lon, "lat": lat,
-    }, columns=OVERLAP_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "area_a": ids[left[keep]],
+            "area_b": ids[right[keep]],
+            "area_m2": area[keep],
+            "lon": lon,
+            "lat": lat,
+        },
+        columns=OVERLAP_COLUMNS,
+    )
     return out.sort_values("area_m2", ascending=False, ignore_index=True)
 
 
 def _gaps(
-    geoms: np.ndarray, ids: np.ndarray, tree: shapely.STRtree, min_area: float,
+    geoms: np.ndarray,
+    ids: np.ndarray,
+    tree: shapely.STRtree,
+    min_area: float,
     crs: CRS,
 ) -> pd.DataFrame:
     union = shapely.union_all(geoms)
@@ -210,10 +232,14 @@ def _gaps(
     # Areas around = those sharing an edge with the gap, not just a corner.
     edge = shapely.length(shapely.intersection(pieces[gap_idx], geoms[area_idx])) > 0
     gap_idx, area_idx = gap_idx[edge], area_idx[edge]
-    around = [", ".join(sorted(set(ids[area_idx[gap_idx == i]]), key=_id_key))
-              for i in range(len(pieces))]
-    out = pd.DataFrame({"area_m2": area, "lon": lon, "lat": lat,
-                        "areas_around": around}, columns=GAP_COLUMNS)
+    around = [
+        ", ".join(sorted(set(ids[area_idx[gap_idx == i]]), key=_id_key))
+        for i in range(len(pieces))
+    ]
+    out = pd.DataFrame(
+        {"area_m2": area, "lon": lon, "lat": lat, "areas_around": around},
+        columns=GAP_COLUMNS,
+    )
     return out.sort_values("area_m2", ascending=False, ignore_index=True)
 
 
@@ -241,8 +267,9 @@ def _where(geoms: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
     if len(geoms) == 0:
         return np.array([]), np.array([])
     points = shapely.point_on_surface(geoms)
-    return transform_xy(shapely.get_x(points), shapely.get_y(points),
-                        crs.to_string(), LONLAT)
+    return transform_xy(
+        shapely.get_x(points), shapely.get_y(points), crs.to_string(), LONLAT
+    )
 
 
 def _id_key(area_id: str) -> tuple[float, str]:

@@ -78,7 +78,8 @@ def extract_members(
             for info in infos:
                 _check_name(info.filename, archive)
             chosen = [
-                info for info in infos
+                info
+                for info in infos
                 if not info.is_dir()
                 and (wanted is None or info.filename.lower().endswith(wanted))
             ]
@@ -145,12 +146,18 @@ def _check_declared_sizes(
 
 
 def _extract_one(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, archive: Path,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    dest: Path,
+    archive: Path,
     budget: list[int],
 ) -> Path:
     """Stream one member to disk, inside ``dest``, within the byte budget."""
-    parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts
-             if p not in ("", ".")]
+    parts = [
+        p
+        for p in PurePosixPath(info.filename.replace("\\", "/")).parts
+        if p not in ("", ".")
+    ]
     target = dest.joinpath(*parts)
     root = dest.resolve()
     if not target.resolve().is_relative_to(root):  # belt and braces after _check_name

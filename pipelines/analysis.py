@@ -73,18 +73,26 @@ def refresh_analysis(
         concentration = hotspot_concentration(
             recent_cells(incidents, grid, level, as_of_ts), cells, rank.hot_bin
         )
-        rankings.append(rank_problems(
-            daily, area_table, level, as_of_ts, concentration, community, rank))
+        rankings.append(
+            rank_problems(
+                daily, area_table, level, as_of_ts, concentration, community, rank
+            )
+        )
     store.replace_table(con, "rankings", pd.concat(rankings, ignore_index=True))
-    backtest = (run_backtest(incidents, grid, as_of_ts, back) if back is not None
-                else pd.DataFrame(columns=["method", "category", "period_start", "coverage"]))
+    backtest = (
+        run_backtest(incidents, grid, as_of_ts, back)
+        if back is not None
+        else pd.DataFrame(columns=["method", "category", "period_start", "coverage"])
+    )
     store.replace_table(con, "backtest", backtest)
     return {
         "hotspots": {f.name: getattr(hot, f.name) for f in fields(hot)},
-        "ranking_weights": {f.name: getattr(rank.weights, f.name)
-                            for f in fields(rank.weights)},
-        "backtest": None if back is None else {
-            f.name: getattr(back, f.name) for f in fields(back)},
+        "ranking_weights": {
+            f.name: getattr(rank.weights, f.name) for f in fields(rank.weights)
+        },
+        "backtest": None
+        if back is None
+        else {f.name: getattr(back, f.name) for f in fields(back)},
     }
 
 
@@ -99,14 +107,19 @@ def _fit_backtest_to_data(
     # a few late-reported old incidents do not make a history.
     monthly = con.execute(
         "SELECT date_trunc('month', day) AS month, sum(n) AS n FROM daily_counts "
-        "WHERE level = ? GROUP BY ALL ORDER BY month", [settings.level_names[0]]).df()
+        "WHERE level = ? GROUP BY ALL ORDER BY month",
+        [settings.level_names[0]],
+    ).df()
     full = monthly[monthly["n"] >= 0.25 * monthly["n"].tail(12).median()]
     first, last = full["month"].min(), full["month"].max()
     months = (last.year - first.year) * 12 + last.month - first.month
     periods = min(back.periods, months - back.history_months)
     if periods < 1:
-        log.info("back-test skipped: %d months of data, %d needed", months,
-                 back.history_months + 1)
+        log.info(
+            "back-test skipped: %d months of data, %d needed",
+            months,
+            back.history_months + 1,
+        )
         return None
     return replace(back, periods=periods)
 
@@ -131,7 +144,11 @@ def _parse(
     back_config.setdefault(
         "categories", [s.ALL_CATEGORIES, "burglary", "robbery", "motor vehicle theft"]
     )
-    back = _build(BacktestSettings, back_config, f"{where}: [backtest]") if enabled else None
+    back = (
+        _build(BacktestSettings, back_config, f"{where}: [backtest]")
+        if enabled
+        else None
+    )
     return hot, rank, back
 
 
@@ -146,8 +163,9 @@ def _build(cls, values: dict, where: str):
     names = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
-        raise ConfigError(f"{where} has unknown key(s) {unknown}; expected some of "
-                          f"{sorted(names)}")
+        raise ConfigError(
+            f"{where} has unknown key(s) {unknown}; expected some of {sorted(names)}"
+        )
     converted = {}
     for key, value in values.items():
         default = getattr(defaults, key)
@@ -168,7 +186,8 @@ def _checked(value, default, where: str):
         ok = isinstance(value, type(default))
     if not ok:
         raise ConfigError(
-            f"{where} must be {_kind(default)} like {default!r}; found {value!r}")
+            f"{where} must be {_kind(default)} like {default!r}; found {value!r}"
+        )
     return value
 
 

@@ -25,7 +25,11 @@ _LABEL_KNOWN = "_label_known"
 
 
 AGREEMENT_COLUMNS = [
-    "source", "level", "compared", "point_in_polygon_agree", "assigned_agree",
+    "source",
+    "level",
+    "compared",
+    "point_in_polygon_agree",
+    "assigned_agree",
     "approximate_layer",
 ]
 
@@ -35,7 +39,7 @@ def agreement_dict(table: pd.DataFrame) -> dict[str, dict]:
 
     def figures(row: pd.Series) -> dict:
         n = int(row["compared"])
-        share = (lambda k: round(int(row[k]) / n, 6) if n else None)
+        share = lambda k: round(int(row[k]) / n, 6) if n else None
         return {
             "compared": n,
             "point_in_polygon_agree": int(row["point_in_polygon_agree"]),
@@ -103,8 +107,11 @@ def assign_areas(
     position = pd.Series(np.arange(len(finest)), index=finest["area_id"].values)
     label_index = label_key.map(position).fillna(-1).astype("int64").to_numpy()
     result = assign_points(
-        rows[s.X].to_numpy(), rows[s.Y].to_numpy(), finest.geometry.values,
-        label_index, tolerance,
+        rows[s.X].to_numpy(),
+        rows[s.Y].to_numpy(),
+        finest.geometry.values,
+        label_index,
+        tolerance,
     )
     ids = finest["area_id"].to_numpy()
     keep = result.index >= 0
@@ -120,7 +127,9 @@ def assign_areas(
     parents = {fine: None}
     approximate = {fine: False}
     for level in levels[1:]:
-        parent_of, approximate[level.name] = _parent_mapping(level, finest, assigned, fine)
+        parent_of, approximate[level.name] = _parent_mapping(
+            level, finest, assigned, fine
+        )
         _assign_coarse(assigned, level, parent_of, fine)
         layers[level.name] = dissolve_areas(finest, parent_of)
         parents[level.name] = parent_of
@@ -155,7 +164,9 @@ def _majority_label(
 ) -> tuple[pd.Series, bool]:
     labels = normalize_area_ids(assigned[s.label_column(level.name)].fillna(pd.NA))
     counts = (
-        pd.DataFrame({"fine": assigned[s.area_column(fine)].values, "label": labels.values})
+        pd.DataFrame(
+            {"fine": assigned[s.area_column(fine)].values, "label": labels.values}
+        )
         .dropna()
         .value_counts()
         .reset_index()
@@ -201,19 +212,26 @@ def measure_agreement(
         if label_col not in assigned:
             continue
         labels = normalize_area_ids(assigned[label_col].fillna(pd.NA))
-        spatial = assigned[SPATIAL] if parent_of is None else assigned[SPATIAL].map(parent_of)
+        spatial = (
+            assigned[SPATIAL] if parent_of is None else assigned[SPATIAL].map(parent_of)
+        )
         known = assigned[_LABEL_KNOWN] if parent_of is None else labels.notna()
         compared = located & known.to_numpy(dtype=bool) & spatial.notna().to_numpy()
-        frame = pd.DataFrame({
-            "source": assigned[s.SOURCE].to_numpy(),
-            "compared": compared,
-            "point_in_polygon_agree": compared & (spatial == labels).to_numpy(dtype=bool),
-            "assigned_agree": compared
-            & (assigned[s.area_column(level)] == labels).to_numpy(dtype=bool),
-        })
+        frame = pd.DataFrame(
+            {
+                "source": assigned[s.SOURCE].to_numpy(),
+                "compared": compared,
+                "point_in_polygon_agree": compared
+                & (spatial == labels).to_numpy(dtype=bool),
+                "assigned_agree": compared
+                & (assigned[s.area_column(level)] == labels).to_numpy(dtype=bool),
+            }
+        )
         sums = frame.groupby("source").sum()
         sums.loc[ALL_SOURCES] = frame.drop(columns="source").sum()
-        sums = sums.reset_index().assign(level=level, approximate_layer=approximate[level])
+        sums = sums.reset_index().assign(
+            level=level, approximate_layer=approximate[level]
+        )
         rows.append(sums[sums["compared"] > 0])
     if not rows:
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)

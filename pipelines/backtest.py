@@ -97,28 +97,41 @@ def run_backtest(
     area = grid.inside_area_km2
     rows = []
     for category in settings.categories:
-        keep = np.ones(len(incidents), dtype=bool) if category == s.ALL_CATEGORIES \
+        keep = (
+            np.ones(len(incidents), dtype=bool)
+            if category == s.ALL_CATEGORIES
             else (incidents[s.CATEGORY] == category).to_numpy()
+        )
         cube = count_cells(grid, np.where(keep, cells, -1), month, months)
         for t in range(settings.history_months, months):
             scores = _forecasts(cube, t, grid, weights, settings)
             for method, (score, fitted) in scores.items():
                 for coverage in settings.coverages:
-                    result = score_flagged(flag_cells(score, area, coverage, ties),
-                                           area, cube[t], fitted)
-                    rows.append({
-                        "method": method, s.CATEGORY: category,
-                        "period_start": first + pd.DateOffset(months=t),
-                        "coverage": coverage, "area_share": result.area_share,
-                        "cells": result.cells, "hits": result.hits,
-                        "incidents": result.incidents, "hit_rate": result.hit_rate,
-                        "pai": result.pai, "rri": result.rri,
-                        "pei_star": result.pei_star, "fit_hits": result.fit_hits,
-                        "fit_incidents": result.fit_incidents,
-                        "best_hits": result.best_hits,
-                    })
+                    result = score_flagged(
+                        flag_cells(score, area, coverage, ties), area, cube[t], fitted
+                    )
+                    rows.append(
+                        {
+                            "method": method,
+                            s.CATEGORY: category,
+                            "period_start": first + pd.DateOffset(months=t),
+                            "coverage": coverage,
+                            "area_share": result.area_share,
+                            "cells": result.cells,
+                            "hits": result.hits,
+                            "incidents": result.incidents,
+                            "hit_rate": result.hit_rate,
+                            "pai": result.pai,
+                            "rri": result.rri,
+                            "pei_star": result.pei_star,
+                            "fit_hits": result.fit_hits,
+                            "fit_incidents": result.fit_incidents,
+                            "best_hits": result.best_hits,
+                        }
+                    )
     return pd.DataFrame(rows).assign(
-        history_months=settings.history_months, cell_size_m=grid.cell_size,
+        history_months=settings.history_months,
+        cell_size_m=grid.cell_size,
         seed=settings.seed,
     )
 
@@ -144,7 +157,7 @@ def _forecasts(
     cube: np.ndarray, t: int, grid: Grid, weights, settings: BacktestSettings
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each method's cell scores for month ``t`` and the counts it was fitted on."""
-    history = cube[t - settings.history_months:t].sum(axis=0)
+    history = cube[t - settings.history_months : t].sum(axis=0)
     last = cube[t - 1]
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for method in settings.methods:
@@ -153,8 +166,11 @@ def _forecasts(
         elif method == "counts_12m":
             out[method] = (history.astype("float64"), history)
         elif method == "gi_star_12m":
-            z = gi_star(history, weights, permutations=0).z if history.any() \
+            z = (
+                gi_star(history, weights, permutations=0).z
+                if history.any()
                 else np.zeros(grid.n_cells)
+            )
             out[method] = (np.nan_to_num(z, nan=-np.inf), history)
         elif method == "kde_12m":
             for bandwidth in settings.kde_bandwidths_m:
@@ -183,19 +199,32 @@ def summarize_backtest(table: pd.DataFrame) -> pd.DataFrame:
     table = table.assign(
         _beats=(table["pai"].to_numpy() > np.asarray(same_month.map(naive), float))
     )
-    summary = table.groupby(keys).agg(
-        periods=("pai", "size"), pai_mean=("pai", "mean"), pai_sd=("pai", "std"),
-        pai_min=("pai", "min"), pai_max=("pai", "max"), rri_mean=("rri", "mean"),
-        rri_sd=("rri", "std"), pei_star_mean=("pei_star", "mean"),
-        pei_star_sd=("pei_star", "std"), hit_rate_mean=("hit_rate", "mean"),
-        beats_naive=("_beats", "mean"),
-    ).reset_index()
+    summary = (
+        table.groupby(keys)
+        .agg(
+            periods=("pai", "size"),
+            pai_mean=("pai", "mean"),
+            pai_sd=("pai", "std"),
+            pai_min=("pai", "min"),
+            pai_max=("pai", "max"),
+            rri_mean=("rri", "mean"),
+            rri_sd=("rri", "std"),
+            pei_star_mean=("pei_star", "mean"),
+            pei_star_sd=("pei_star", "std"),
+            hit_rate_mean=("hit_rate", "mean"),
+            beats_naive=("_beats", "mean"),
+        )
+        .reset_index()
+    )
     base = summary[summary["method"] == BASELINE].set_index([s.CATEGORY, "coverage"])
     ratio = summary.set_index([s.CATEGORY, "coverage"]).index.map(base["pai_mean"])
     summary["pai_vs_naive"] = summary["pai_mean"] / np.asarray(ratio, dtype="float64")
-    return summary.assign(_order=summary["method"].map(_method_order)).sort_values(
-        [s.CATEGORY, "coverage", "_order"]
-    ).drop(columns="_order").reset_index(drop=True)
+    return (
+        summary.assign(_order=summary["method"].map(_method_order))
+        .sort_values([s.CATEGORY, "coverage", "_order"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def _method_order(method: str) -> tuple[int, float]:

@@ -27,9 +27,10 @@ from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import ROW, derive_incidents
 from pipelines.ingest import conform_labels, normalize_export
 from pipelines.profiles import build_profiles
-from pipelines.readers import read_export
 from pipelines.quality import file_quality
+from pipelines.readers import read_export
 from pipelines.settings import Settings, SourceConfig
+from pipelines.user_tables import carry_over
 from pipelines.source_profile import SourceProfile, load_source_profile
 from pipelines.workload_tables import refresh_workload
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Callback ``(step description, done, total)`` for progress bars."""
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -109,9 +111,11 @@ def run_build(
     BuildReport
     """
     progress = progress or (lambda *_: None)
-    work = [] if incremental else [
-        (source, path) for source in settings.sources for path in source.files
-    ]
+    work = (
+        []
+        if incremental
+        else [(source, path) for source in settings.sources for path in source.files]
+    )
     work += list(extra_files)
     # Fail on a bad profile, setting or area layer before anything is read.
     for source in {source.profile for source, _ in work}:
@@ -140,7 +144,9 @@ def _stage_files(
     added = skipped = 0
     for done, (source, path) in enumerate(work, start=1):
         progress("Reading exports", done - 1, len(work))
-        profile = profiles.setdefault(source.profile, load_source_profile(source.profile))
+        profile = profiles.setdefault(
+            source.profile, load_source_profile(source.profile)
+        )
         table = read_export(path)
         if (profile.name, table.sha256) in seen:
             log.info("%s already loaded (same content); skipped", path.name)
@@ -149,13 +155,25 @@ def _stage_files(
         staged = normalize_export(table, profile, settings.analysis_crs)
         staged = _with_label_columns(staged, settings)
         store.append_rows(con, "staged", staged)
-        store.record_source(con, profile.name, profile.kind, profile.unique_ids,
-                            str(profile.path))
-        store.append_rows(con, "files", pd.DataFrame([{
-            "source": profile.name, "file": table.file_name, "sha256": table.sha256,
-            "rows": len(staged), "encoding": table.encoding,
-            "ingested_at": datetime.now(),
-        }]))
+        store.record_source(
+            con, profile.name, profile.kind, profile.unique_ids, str(profile.path)
+        )
+        store.append_rows(
+            con,
+            "files",
+            pd.DataFrame(
+                [
+                    {
+                        "source": profile.name,
+                        "file": table.file_name,
+                        "sha256": table.sha256,
+                        "rows": len(staged),
+                        "encoding": table.encoding,
+                        "ingested_at": datetime.now(),
+                    }
+                ]
+            ),
+        )
         seen.add((profile.name, table.sha256))
         added += 1
     progress("Reading exports", len(work), len(work))
@@ -179,66 +197,89 @@ def _derive(
     # The raw text is only needed for quarantined rows: fetched for them alone.
     staged = con.execute(f"SELECT rowid AS {ROW}, * EXCLUDE (raw) FROM staged").df()
     derived = derive_incidents(
-        staged, settings, finest, store.unique_id_sources(con), store.file_load_order(con)
+        staged,
+        settings,
+        finest,
+        store.unique_id_sources(con),
+        store.file_load_order(con),
     )
     progress("Writing store", 1, 3)
     store.replace_table(con, "incidents", derived.incidents, order_by=s.OCCURRED_AT)
     store.replace_table(con, "netted", derived.netted.drop(columns=ROW))
     store.replace_table(con, "quarantine", _with_raw_text(con, derived.quarantine))
-    loaded = [tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()]
+    loaded = [
+        tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()
+    ]
     store.replace_table(con, "file_quality", file_quality(staged, derived, loaded))
     area_table = _area_table(derived.areas.layers, settings)
     store.replace_table(con, "areas", area_table)
     finest_name = settings.levels[0].name
-    store.replace_table(con, "layer_quality", layer_quality_table(
-        {finest_name: derived.areas.layers[finest_name]}))
+    store.replace_table(
+        con,
+        "layer_quality",
+        layer_quality_table({finest_name: derived.areas.layers[finest_name]}),
+    )
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
     progress("Hotspots, rankings, back-test", 2, 3)
+    carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
     refresh_workload(con, settings)
     store.replace_table(con, "label_agreement", derived.areas.agreement)
     quarantine = derived.quarantine
     by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
     read, kept = len(staged), derived.kept
-    store.write_meta(con, {
-        "department": settings.department,
-        "analysis_crs": settings.analysis_crs,
-        "levels": list(settings.level_names),
-        "approximate_levels": [lv.name for lv in settings.levels if lv.approximate_map],
-        "built_at": datetime.now().isoformat(timespec="seconds"),
-        "as_of": as_of,
-        "config_path": str(settings.config_path),
-        "min_count_public": settings.min_count_public,
-        "tiles": settings.tiles or "",
-        "tiles_attribution": settings.tiles_attribution or "",
-        "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
-        "analysis": analysis,
-    })
+    store.write_meta(
+        con,
+        {
+            "department": settings.department,
+            "analysis_crs": settings.analysis_crs,
+            "levels": list(settings.level_names),
+            "approximate_levels": [
+                lv.name for lv in settings.levels if lv.approximate_map
+            ],
+            "built_at": datetime.now().isoformat(timespec="seconds"),
+            "as_of": as_of,
+            "config_path": str(settings.config_path),
+            "min_count_public": settings.min_count_public,
+            "tiles": settings.tiles or "",
+            "tiles_attribution": settings.tiles_attribution or "",
+            "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
+            "analysis": analysis,
+        },
+    )
     progress("Building profiles", 3, 3)
     return {
-        "store": settings.store_path, "read": read, "kept": kept,
+        "store": settings.store_path,
+        "read": read,
+        "kept": kept,
         "quarantined": len(quarantine),
         "quarantined_by_reason": {k: int(v) for k, v in by_reason.items()},
         "net_crimes": int((derived.incidents[s.KIND] == "report").sum()),
         "calls": int((derived.incidents[s.KIND] == "call").sum()),
         "netted_rows": len(derived.netted),
-        "label_agreement": agreement_dict(derived.areas.agreement), "as_of": as_of,
+        "label_agreement": agreement_dict(derived.areas.agreement),
+        "as_of": as_of,
     }
 
 
-def _with_raw_text(con: duckdb.DuckDBPyConnection, quarantine: pd.DataFrame) -> pd.DataFrame:
+def _with_raw_text(
+    con: duckdb.DuckDBPyConnection, quarantine: pd.DataFrame
+) -> pd.DataFrame:
     """Quarantined rows with their raw text, looked up by staged row id."""
     con.register("_q", quarantine)
     try:
         return con.execute(
             f"SELECT q.* EXCLUDE ({ROW}), s.raw FROM _q q JOIN staged s "
-            f"ON s.rowid = q.{ROW} ORDER BY q.{ROW}").df()
+            f"ON s.rowid = q.{ROW} ORDER BY q.{ROW}"
+        ).df()
     finally:
         con.unregister("_q")
 
 
-def _area_table(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> pd.DataFrame:
+def _area_table(
+    layers: dict[str, gpd.GeoDataFrame], settings: Settings
+) -> pd.DataFrame:
     """One row per area and level: name, residents, km2, lon/lat geometry."""
     frames = []
     for level in settings.levels:
@@ -246,15 +287,22 @@ def _area_table(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> pd.D
         population = load_population(level)
         if population.empty and level is not settings.levels[0]:
             population = _sum_children(layers, settings, level.name)
-        frames.append(pd.DataFrame({
-            "level": level.name,
-            "area_id": layer["area_id"].astype(str).values,
-            "name": layer["name"].astype(str).values,
-            "population": layer["area_id"].map(population).astype("float64").values,
-            "area_km2": (layer.geometry.area / 1e6).values,
-            "approximate": level.approximate_map,
-            "geometry_wkb": layer.to_crs(LONLAT).geometry.to_wkb().values,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "level": level.name,
+                    "area_id": layer["area_id"].astype(str).values,
+                    "name": layer["name"].astype(str).values,
+                    "population": layer["area_id"]
+                    .map(population)
+                    .astype("float64")
+                    .values,
+                    "area_km2": (layer.geometry.area / 1e6).values,
+                    "approximate": level.approximate_map,
+                    "geometry_wkb": layer.to_crs(LONLAT).geometry.to_wkb().values,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -269,9 +317,12 @@ def _sum_children(
     fine = layers[finest.name]
     points = gpd.GeoDataFrame(
         {"pop": fine["area_id"].map(pop).values},
-        geometry=fine.geometry.representative_point(), crs=fine.crs,
+        geometry=fine.geometry.representative_point(),
+        crs=fine.crs,
     )
-    joined = gpd.sjoin(points, layers[level][["area_id", "geometry"]], predicate="within")
+    joined = gpd.sjoin(
+        points, layers[level][["area_id", "geometry"]], predicate="within"
+    )
     return joined.groupby("area_id")["pop"].sum()
 
 

@@ -29,8 +29,11 @@ def load_finest_layer(settings: Settings) -> gpd.GeoDataFrame:
     parents = tuple(lv.parent_field for lv in settings.levels[1:] if lv.parent_field)
     try:
         return read_area_layer(
-            finest.polygons, finest.id_field or "id", finest.name_field,
-            settings.analysis_crs, extra_fields=parents,
+            finest.polygons,
+            finest.id_field or "id",
+            finest.name_field,
+            settings.analysis_crs,
+            extra_fields=parents,
         )
     except AreaLayerError as exc:
         raise InputFileError(str(exc)) from exc

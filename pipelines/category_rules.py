@@ -23,43 +23,76 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
     KeywordRule(pattern, category)
     for pattern, category in (
         (r"HOMICIDE|MURDER|MANSLAUGHTER", "homicide"),
-        (r"\bSEX|\bRAPE|SODOMY|FONDL|MOLEST|INCEST|INDECEN|PORN|PEEPING",
-         "sex offense"),
+        (
+            r"\bSEX|\bRAPE|SODOMY|FONDL|MOLEST|INCEST|INDECEN|PORN|PEEPING",
+            "sex offense",
+        ),
         (r"ROBBERY|\bROB\b|CARJACK|HOLD ?UP", "robbery"),
-        (r"\bAGG\w*\W+(ASSAULT|ASSLT|BATTERY)|(ASSAULT|ASSLT|BATTERY).*\bAGG",
-         "aggravated assault"),
-        (r"DOMESTIC|\bDV\b|FAMILY|CHILD (ABUSE|NEGLECT|ENDANGER)|INVOLVING CHILD",
-         "domestic"),
-        (r"ASSAULT|ASSLT|BATTERY|INTIMIDAT|STALK|HARR?ASS|THREAT|FIGHT",
-         "simple assault"),
+        (
+            r"\bAGG\w*\W+(ASSAULT|ASSLT|BATTERY)|(ASSAULT|ASSLT|BATTERY).*\bAGG",
+            "aggravated assault",
+        ),
+        (
+            r"DOMESTIC|\bDV\b|FAMILY|CHILD (ABUSE|NEGLECT|ENDANGER)|INVOLVING CHILD",
+            "domestic",
+        ),
+        (
+            r"ASSAULT|ASSLT|BATTERY|INTIMIDAT|STALK|HARR?ASS|THREAT|FIGHT",
+            "simple assault",
+        ),
         (r"BURGL|BREAKING|HOME INVASION|\bBURG\b", "burglary"),
-        (r"FRAUD|FORGERY|COUNTERFEIT|EMBEZZL|SWINDL|IMPERSONAT|DECEPTIVE|DECEIT|"
-         r"IDENTITY THEFT|BAD CHECK|CREDIT CARD", "fraud"),
-        (r"\b(FROM|FRM)\W+(A\W+)?(MOTOR\W+|MTR\W+)?(VEH|VEHICLE|AUTO|CAR)\b|"
-         r"CAR PROWL|VEH\w* PARTS|PARTS OR ACCESSOR", "theft from vehicle"),
-        (r"(MOTOR VEHICLE|AUTO|VEHICLE|CAR) THEFT|THEFT OF (MOTOR )?VEH|"
-         r"STOLEN (VEH|AUTO|CAR)", "motor vehicle theft"),
+        (
+            r"FRAUD|FORGERY|COUNTERFEIT|EMBEZZL|SWINDL|IMPERSONAT|DECEPTIVE|DECEIT|"
+            r"IDENTITY THEFT|BAD CHECK|CREDIT CARD",
+            "fraud",
+        ),
+        (
+            r"\b(FROM|FRM)\W+(A\W+)?(MOTOR\W+|MTR\W+)?(VEH|VEHICLE|AUTO|CAR)\b|"
+            r"CAR PROWL|VEH\w* PARTS|PARTS OR ACCESSOR",
+            "theft from vehicle",
+        ),
+        (
+            r"(MOTOR VEHICLE|AUTO|VEHICLE|CAR) THEFT|THEFT OF (MOTOR )?VEH|"
+            r"STOLEN (VEH|AUTO|CAR)",
+            "motor vehicle theft",
+        ),
         (r"STOLEN PROP", "other"),
         (r"\bDUI\b|\bDWI\b|DRIVING UNDER|WHILE INTOXICATED", "traffic"),
-        (r"THEFT|LARC|SHOPLIFT|STEAL|STOLEN|PICK-?POCKET|POCKET-?PICK|PURSE",
-         "theft"),
+        (r"THEFT|LARC|SHOPLIFT|STEAL|STOLEN|PICK-?POCKET|POCKET-?PICK|PURSE", "theft"),
         (r"ARSON|BURNING", "arson"),
         (r"VANDAL|DAMAGE|DESTRUCT|GRAFFITI|DAMG|MISCHIEF|PROPERTY DEST", "vandalism"),
-        (r"NARCOTIC|DRUG|CANNABIS|MARIJUANA|COCAINE|HEROIN|CONTROLLED SUB|"
-         r"PARAPHERNALIA|\bMETH", "drugs"),
+        (
+            r"NARCOTIC|DRUG|CANNABIS|MARIJUANA|COCAINE|HEROIN|CONTROLLED SUB|"
+            r"PARAPHERNALIA|\bMETH",
+            "drugs",
+        ),
         (r"WEAPON|FIREARM|\bGUN|CONCEALED CARRY|SHOTS|SHOOTING|AMMUNITION", "weapons"),
-        (r"TRAFFIC|\bDRI?V|\bDUI\b|\bDWI\b|LEAVING (THE )?SCENE|HIT AND RUN|"
-         r"COLLISION|ACCIDENT|PARKING|SPEEDING|VEHICLE TITLE", "traffic"),
-        (r"DISORDER|DISTURB|TRESPASS|LIQUOR|PUBLIC (PEACE|ORDER)|NUISANCE|LOITER|"
-         r"PROSTITUT|GAMBL|DRUNK|NOISE|PANHANDL|BEGG|CURFEW|INTOXICAT", "disorder"),
+        (
+            r"TRAFFIC|\bDRI?V|\bDUI\b|\bDWI\b|LEAVING (THE )?SCENE|HIT AND RUN|"
+            r"COLLISION|ACCIDENT|PARKING|SPEEDING|VEHICLE TITLE",
+            "traffic",
+        ),
+        (
+            r"DISORDER|DISTURB|TRESPASS|LIQUOR|PUBLIC (PEACE|ORDER)|NUISANCE|LOITER|"
+            r"PROSTITUT|GAMBL|DRUNK|NOISE|PANHANDL|BEGG|CURFEW|INTOXICAT",
+            "disorder",
+        ),
     )
 )
 
 # Plain substrings (upper case): a description containing one is sensitive
 # (sex offenses, domestic violence, offenses involving children).
 DEFAULT_SENSITIVE: tuple[str, ...] = (
-    "SEX", "RAPE", "SODOMY", "FONDLING", "INCEST", "DOMESTIC", "CHILD", "MINOR",
-    "JUVENILE", "ELDER ABUSE",
+    "SEX",
+    "RAPE",
+    "SODOMY",
+    "FONDLING",
+    "INCEST",
+    "DOMESTIC",
+    "CHILD",
+    "MINOR",
+    "JUVENILE",
+    "ELDER ABUSE",
 )
 
 # How a call reached the department, from the values of a CAD call-source
@@ -89,8 +122,9 @@ class OffenseProposal:
     consistent: bool = True
 
 
-def propose_category(description: str, rules: tuple[KeywordRule, ...] = DEFAULT_RULES
-                     ) -> str | None:
+def propose_category(
+    description: str, rules: tuple[KeywordRule, ...] = DEFAULT_RULES
+) -> str | None:
     """First rule matching ``description`` (case-insensitive), or None.
 
     Example
@@ -226,7 +260,9 @@ def toml_value(value: object) -> str:
 
 
 def render_categories(
-    offenses: list[OffenseProposal], code_width: int = 0, top: int = 200,
+    offenses: list[OffenseProposal],
+    code_width: int = 0,
+    top: int = 200,
     rules: tuple[KeywordRule, ...] = DEFAULT_RULES,
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE,
 ) -> list[str]:
@@ -242,31 +278,46 @@ def render_categories(
     'category = "disorder"'
     """
     lines = [
-        "", "[categories]",
+        "",
+        "[categories]",
         "# Exact codes first, then the keyword rules (case-insensitive regular",
         "# expressions on the offense description, first match wins), then `default`,",
         "# so no row is left unmapped. Categories: see pipelines/schema.py CATEGORIES.",
         f"default = {toml_value(DEFAULT_CATEGORY)}",
     ]
     if code_width:
-        lines += ["# Numeric codes are zero-padded to this width.",
-                  f"code_width = {code_width}"]
-    lines += ["# Descriptions containing any of these are sensitive.",
-              f"sensitive_patterns = {toml_value(sensitive)}"]
+        lines += [
+            "# Numeric codes are zero-padded to this width.",
+            f"code_width = {code_width}",
+        ]
+    lines += [
+        "# Descriptions containing any of these are sensitive.",
+        f"sensitive_patterns = {toml_value(sensitive)}",
+    ]
     listed = offenses[:top]
     rarer = len(offenses) - top
     more = f" ({rarer:,} rarer ones not listed)" if rarer > 0 else ""
     coded = [o for o in listed if o.code and o.category and o.consistent]
     if coded:
-        lines += ["", "[categories.codes]",
-                  f"# {len(offenses):,} offense codes in the file{more}; each one's",
-                  "# category is the keyword rule its description matched. Check them."]
-        lines += [f"{toml_value(o.code)} = {toml_value(o.category)}  # "
-                  f"{_comment(o.description)} ({o.rows:,} rows)" for o in coded]
+        lines += [
+            "",
+            "[categories.codes]",
+            f"# {len(offenses):,} offense codes in the file{more}; each one's",
+            "# category is the keyword rule its description matched. Check them.",
+        ]
+        lines += [
+            f"{toml_value(o.code)} = {toml_value(o.category)}  # "
+            f"{_comment(o.description)} ({o.rows:,} rows)"
+            for o in coded
+        ]
     lines += _unmatched_comment(listed)
     for rule in rules:
-        lines += ["", "[[categories.keyword]]", f"pattern = {toml_value(rule.pattern)}",
-                  f"category = {toml_value(rule.category)}"]
+        lines += [
+            "",
+            "[[categories.keyword]]",
+            f"pattern = {toml_value(rule.pattern)}",
+            f"category = {toml_value(rule.category)}",
+        ]
     return lines
 
 
@@ -277,17 +328,27 @@ def _unmatched_comment(listed: list[OffenseProposal]) -> list[str]:
     mixed = [o for o in listed if o.code and o.category and not o.consistent]
     if default:
         lines += ["", f"# CHECK: these match no rule and become {DEFAULT_CATEGORY!r}:"]
-        lines += [f"#   {o.code + ' ' if o.code else ''}{_comment(o.description)} "
-                  f"({o.rows:,} rows)" for o in default]
+        lines += [
+            f"#   {o.code + ' ' if o.code else ''}{_comment(o.description)} "
+            f"({o.rows:,} rows)"
+            for o in default
+        ]
     if mixed:
-        lines += ["", "# CHECK: these codes' descriptions fall in several categories; "
-                  "left to the rules:"]
-        lines += [f"#   {o.code} {_comment(o.description)} ({o.rows:,} rows)"
-                  for o in mixed]
+        lines += [
+            "",
+            "# CHECK: these codes' descriptions fall in several categories; "
+            "left to the rules:",
+        ]
+        lines += [
+            f"#   {o.code} {_comment(o.description)} ({o.rows:,} rows)" for o in mixed
+        ]
     if any(not o.code for o in listed if o.category):
         lines += ["", "# Proposed categories of the most frequent descriptions:"]
-        lines += [f"#   {_comment(o.description)} -> {o.category} ({o.rows:,} rows)"
-                  for o in listed if o.category]
+        lines += [
+            f"#   {_comment(o.description)} -> {o.category} ({o.rows:,} rows)"
+            for o in listed
+            if o.category
+        ]
     return lines
 
 

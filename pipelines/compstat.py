@@ -48,20 +48,34 @@ def periods_ending(week_end: pd.Timestamp) -> list[Period]:
     out = []
     for name, days in (("7d", 7), ("28d", 28)):
         start = end - pd.Timedelta(days=days - 1)
-        out.append(Period(
-            name, start, end,
-            start - pd.Timedelta(days=days), start - pd.Timedelta(days=1),
-            start - pd.Timedelta(days=364), end - pd.Timedelta(days=364),
-        ))
+        out.append(
+            Period(
+                name,
+                start,
+                end,
+                start - pd.Timedelta(days=days),
+                start - pd.Timedelta(days=1),
+                start - pd.Timedelta(days=364),
+                end - pd.Timedelta(days=364),
+            )
+        )
     ytd_start = pd.Timestamp(end.year, 1, 1)
     last_year_end = (
-        pd.Timestamp(end.year - 1, 2, 28) if (end.month, end.day) == (2, 29)
+        pd.Timestamp(end.year - 1, 2, 28)
+        if (end.month, end.day) == (2, 29)
         else pd.Timestamp(end.year - 1, end.month, end.day)
     )
-    out.append(Period(
-        "ytd", ytd_start, end, pd.Timestamp(end.year - 1, 1, 1), last_year_end,
-        pd.Timestamp(end.year - 1, 1, 1), last_year_end,
-    ))
+    out.append(
+        Period(
+            "ytd",
+            ytd_start,
+            end,
+            pd.Timestamp(end.year - 1, 1, 1),
+            last_year_end,
+            pd.Timestamp(end.year - 1, 1, 1),
+            last_year_end,
+        )
+    )
     return out
 
 
@@ -103,15 +117,18 @@ def compstat_table(
         prior = _sum_between(daily, period.prior_start, period.prior_end)
         last = _sum_between(daily, period.last_year_start, period.last_year_end)
         ratio_prior = _days(period.start, period.end) / _days(
-            period.prior_start, period.prior_end)
+            period.prior_start, period.prior_end
+        )
         ratio_last = _days(period.start, period.end) / _days(
-            period.last_year_start, period.last_year_end)
+            period.last_year_start, period.last_year_end
+        )
         p = period.name
         table[p] = table["area_id"].map(now).fillna(0).astype("int64")
         table[f"{p}_prior"] = table["area_id"].map(prior).fillna(0).astype("int64")
         table[f"{p}_last_year"] = table["area_id"].map(last).fillna(0).astype("int64")
         table[f"{p}_flag_prior"] = [
-            flag(a, b, ratio_prior) for a, b in zip(table[p], table[f"{p}_prior"], strict=True)
+            flag(a, b, ratio_prior)
+            for a, b in zip(table[p], table[f"{p}_prior"], strict=True)
         ]
         table[f"{p}_flag_last_year"] = [
             flag(a, b, ratio_last)
@@ -121,7 +138,9 @@ def compstat_table(
     return table
 
 
-def _sum_between(daily: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+def _sum_between(
+    daily: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.Series:
     inside = daily[(daily["day"] >= start) & (daily["day"] <= end)]
     return inside.groupby("area_id")["n"].sum()
 
@@ -137,18 +156,31 @@ def _weekly_lists(
     first = end - pd.Timedelta(days=7 * SPARK_WEEKS - 1)
     inside = daily[(daily["day"] >= first) & (daily["day"] <= end)]
     week = ((inside["day"] - first).dt.days // 7).to_numpy()
-    grid = pd.DataFrame({"area_id": inside["area_id"].to_numpy(), "week": week,
-                         "n": inside["n"].to_numpy()})
+    grid = pd.DataFrame(
+        {
+            "area_id": inside["area_id"].to_numpy(),
+            "week": week,
+            "n": inside["n"].to_numpy(),
+        }
+    )
     counts = grid.groupby(["area_id", "week"])["n"].sum().unstack(fill_value=0)
     counts = counts.reindex(columns=range(SPARK_WEEKS), fill_value=0)
     zeros = [0] * SPARK_WEEKS
-    lookup = {a: [int(v) for v in row] for a, row in zip(counts.index, counts.to_numpy(),
-                                                           strict=True)}
+    lookup = {
+        a: [int(v) for v in row]
+        for a, row in zip(counts.index, counts.to_numpy(), strict=True)
+    }
     return [lookup.get(a, zeros) for a in area_ids]
 
 
-__all__ = ["FLAG_LEGEND", "Period", "compstat_table", "flag", "latest_complete_week_end",
-           "periods_ending"]
+__all__ = [
+    "FLAG_LEGEND",
+    "Period",
+    "compstat_table",
+    "flag",
+    "latest_complete_week_end",
+    "periods_ending",
+]
 
 
 WORKLOAD_COLUMNS = {
@@ -167,19 +199,27 @@ def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
     """The CompStat table in display form: counts with their flags as text, the
     sparkline, and the workload columns (blank where the store has no calls)."""
     out = pd.DataFrame({"Area": table["area_id"], "Name": table["name"]})
-    for period, label in (("7d", "7 days"), ("28d", "28 days"), ("ytd", "Year to date")):
+    for period, label in (
+        ("7d", "7 days"),
+        ("28d", "28 days"),
+        ("ytd", "Year to date"),
+    ):
         out[label] = table[period]
         out[f"{label}: vs prior"] = (
             table[f"{period}_flag_prior"] + " " + table[f"{period}_prior"].astype(str)
         )
         out[f"{label}: vs last year"] = (
-            table[f"{period}_flag_last_year"] + " "
+            table[f"{period}_flag_last_year"]
+            + " "
             + table[f"{period}_last_year"].astype(str)
         )
     out = out.drop(columns=["Year to date: vs prior"])  # the prior YTD is last year's
     out["Last 52 weeks"] = table["weekly"]
     figures = workload.set_index("area_id") if len(workload) else pd.DataFrame()
     for column, label in WORKLOAD_COLUMNS.items():
-        out[label] = (table["area_id"].map(figures[column]).to_numpy()
-                      if column in figures else float("nan"))
+        out[label] = (
+            table["area_id"].map(figures[column]).to_numpy()
+            if column in figures
+            else float("nan")
+        )
     return out

@@ -53,28 +53,38 @@ def keep_latest_versions(
     updated = (
         sub[UPDATED_AT] if UPDATED_AT in sub else pd.Series(pd.NaT, index=sub.index)
     )
-    order = pd.DataFrame({
-        # NaT becomes the smallest integer: records without a date sort first.
-        "updated": pd.to_datetime(updated).astype("datetime64[ns]").astype("int64"),
-        "file_rank": sub[s.FILE].map(file_order).fillna(-1).to_numpy(),
-        "line": sub[s.LINE].to_numpy(),
-        "key_source": sub[s.SOURCE].to_numpy(),
-        "key_id": sub[s.INCIDENT_ID].to_numpy(),
-    }, index=sub.index).sort_values(["key_source", "key_id", "updated", "file_rank", "line"])
+    order = pd.DataFrame(
+        {
+            # NaT becomes the smallest integer: records without a date sort first.
+            "updated": pd.to_datetime(updated).astype("datetime64[ns]").astype("int64"),
+            "file_rank": sub[s.FILE].map(file_order).fillna(-1).to_numpy(),
+            "line": sub[s.LINE].to_numpy(),
+            "key_source": sub[s.SOURCE].to_numpy(),
+            "key_id": sub[s.INCIDENT_ID].to_numpy(),
+        },
+        index=sub.index,
+    ).sort_values(["key_source", "key_id", "updated", "file_rank", "line"])
     latest = ~order.duplicated(["key_source", "key_id"], keep="last")
     kept_index = order.index[latest]
     dup_index = order.index[~latest]
     if len(dup_index) == 0:
         return DedupeResult(rows, rows.iloc[0:0].assign(message=""))
     winner = (
-        order[latest].assign(at=sub.loc[kept_index, s.FILE] + " line "
-                             + sub.loc[kept_index, s.LINE].astype(str))
+        order[latest]
+        .assign(
+            at=sub.loc[kept_index, s.FILE]
+            + " line "
+            + sub.loc[kept_index, s.LINE].astype(str)
+        )
         .set_index(["key_source", "key_id"])["at"]
     )
     losers = order.loc[dup_index]
     kept_at = winner.reindex(pd.MultiIndex.from_frame(losers[["key_source", "key_id"]]))
     duplicates = rows.loc[dup_index].assign(
-        message="an older version of incident " + losers["key_id"].to_numpy()
-        + "; the most recent is kept (" + kept_at.to_numpy() + ")"
+        message="an older version of incident "
+        + losers["key_id"].to_numpy()
+        + "; the most recent is kept ("
+        + kept_at.to_numpy()
+        + ")"
     )
     return DedupeResult(rows.drop(index=dup_index), duplicates)

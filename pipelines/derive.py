@@ -20,8 +20,17 @@ from pipelines.reversals import net_reversals
 from pipelines.settings import Settings
 
 QUARANTINE_COLUMNS = [
-    s.SOURCE, s.FILE, s.LINE, s.INCIDENT_ID, s.OFFENSE_CODE, s.OFFENSE_DESC, "reason",
-    "message", s.RAW, s.LON, s.LAT,
+    s.SOURCE,
+    s.FILE,
+    s.LINE,
+    s.INCIDENT_ID,
+    s.OFFENSE_CODE,
+    s.OFFENSE_DESC,
+    "reason",
+    "message",
+    s.RAW,
+    s.LON,
+    s.LAT,
 ]
 _STAGING_ONLY = [s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"]
 ROW = "_row"  # the staged row's id, when raw text is fetched only for quarantine
@@ -72,27 +81,39 @@ def derive_incidents(
     netting = net_reversals(dedupe.kept)
     counted = netting.counted
     has_issue = counted[ISSUE].notna()
-    areas = assign_areas(counted[~has_issue], finest, settings.levels, settings.tolerance_m)
+    areas = assign_areas(
+        counted[~has_issue], finest, settings.levels, settings.tolerance_m
+    )
     quarantine = pd.concat(
         [
             _quarantine(staged[unparseable]),
             _quarantine(dedupe.duplicates, "duplicate", dedupe.duplicates["message"]),
-            _quarantine(netting.unmatched, "reversal_without_original",
-                        "reversal (count -1) with no earlier record of the same "
-                        "incident and offense code in the loaded data"),
+            _quarantine(
+                netting.unmatched,
+                "reversal_without_original",
+                "reversal (count -1) with no earlier record of the same "
+                "incident and offense code in the loaded data",
+            ),
             _quarantine(counted[has_issue]),
-            _quarantine(areas.outside, "outside_jurisdiction",
-                        f"location is more than {settings.tolerance_m} m outside "
-                        "every area of the finest level"),
-            _quarantine(areas.no_location, "no_location",
-                        "no usable coordinates and no area label"),
+            _quarantine(
+                areas.outside,
+                "outside_jurisdiction",
+                f"location is more than {settings.tolerance_m} m outside "
+                "every area of the finest level",
+            ),
+            _quarantine(
+                areas.no_location,
+                "no_location",
+                "no usable coordinates and no area label",
+            ),
         ],
         ignore_index=True,
     )
     derived = Derived(
         incidents=areas.assigned.drop(columns=[*_STAGING_ONLY, ROW], errors="ignore"),
-        netted=netting.netted.drop(columns=[c for c in _STAGING_ONLY if c != s.RAW],
-                                   errors="ignore"),
+        netted=netting.netted.drop(
+            columns=[c for c in _STAGING_ONLY if c != s.RAW], errors="ignore"
+        ),
         quarantine=quarantine,
         areas=areas,
     )
@@ -105,7 +126,9 @@ def derive_incidents(
 
 
 def _quarantine(
-    rows: pd.DataFrame, reason: str | None = None, message: str | pd.Series | None = None
+    rows: pd.DataFrame,
+    reason: str | None = None,
+    message: str | pd.Series | None = None,
 ) -> pd.DataFrame:
     out = rows.assign(
         reason=reason if reason else rows[ISSUE],

@@ -8,7 +8,6 @@ import pandas as pd
 
 from pipelines import schema as s
 
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,7 +36,9 @@ def to_geojson_text(cells: gpd.GeoDataFrame) -> str:
     """GeoJSON (lon/lat) of cells or areas, with every non-geometry column."""
     out = cells.to_crs("EPSG:4326")
     for column in out.columns:
-        if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[column]):
+        if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(
+            out[column]
+        ):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
     return out.to_json(drop_id=True)
 
@@ -53,6 +54,16 @@ def cell_id_from_feature(feature_id: str | None) -> int | None:
 
 
 RANKING_COLUMNS = [
-    "rank", "area_id", "name", s.CATEGORY, "score", "volume", "harm", "trend",
-    "hotspot", "persistence", "community", "reason",
+    "rank",
+    "area_id",
+    "name",
+    s.CATEGORY,
+    "score",
+    "volume",
+    "harm",
+    "trend",
+    "hotspot",
+    "persistence",
+    "community",
+    "reason",
 ]

@@ -106,7 +106,9 @@ def flag_cells(
 
 
 def score_flagged(
-    flagged: np.ndarray, area: np.ndarray, counts: np.ndarray,
+    flagged: np.ndarray,
+    area: np.ndarray,
+    counts: np.ndarray,
     fit_counts: np.ndarray,
 ) -> ForecastScore:
     """PAI, RRI and PEI* inputs of a flagged area (module docstring).
@@ -131,8 +133,11 @@ def score_flagged(
     k = int(flagged.sum())
     best = np.sort(counts)[::-1][:k].sum() if k else 0
     return ForecastScore(
-        cells=k, area_share=float(area[flagged].sum() / area.sum()),
-        hits=int(counts[flagged].sum()), incidents=int(counts.sum()),
-        fit_hits=int(fit_counts[flagged].sum()), fit_incidents=int(fit_counts.sum()),
+        cells=k,
+        area_share=float(area[flagged].sum() / area.sum()),
+        hits=int(counts[flagged].sum()),
+        incidents=int(counts.sum()),
+        fit_hits=int(fit_counts[flagged].sum()),
+        fit_incidents=int(fit_counts.sum()),
         best_hits=int(best),
     )

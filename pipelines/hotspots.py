@@ -133,11 +133,18 @@ def grid_cells_table(grid: Grid, clip_to: BaseGeometry | None = None) -> pd.Data
         return np.column_stack(transform_xy(coords[:, 0], coords[:, 1], crs, LONLAT))
 
     lonlat = shapely.transform(boxes, to_lonlat)
-    return pd.DataFrame({
-        "cell_id": grid.cell_id, "row": grid.rows, "col": grid.cols, "x": x, "y": y,
-        "inside_share": grid.inside_share, "area_km2": grid.inside_area_km2,
-        "geometry_wkb": shapely.to_wkb(lonlat),
-    })
+    return pd.DataFrame(
+        {
+            "cell_id": grid.cell_id,
+            "row": grid.rows,
+            "col": grid.cols,
+            "x": x,
+            "y": y,
+            "inside_share": grid.inside_share,
+            "area_km2": grid.inside_area_km2,
+            "geometry_wkb": shapely.to_wkb(lonlat),
+        }
+    )
 
 
 def build_hotspot_cells(
@@ -177,7 +184,8 @@ def build_hotspot_cells(
     cells = cell_of(grid, incidents[s.X].to_numpy(), incidents[s.Y].to_numpy())
     in_window = block_codes(incidents[s.OCCURRED_AT], as_of, settings.window_days) == 0
     names = [s.ALL_CATEGORIES] + [
-        c for c in s.CATEGORIES
+        c
+        for c in s.CATEGORIES
         if ((incidents[s.CATEGORY] == c).to_numpy() & in_window & (cells >= 0)).sum()
         >= settings.min_incidents
     ]
@@ -187,16 +195,18 @@ def build_hotspot_cells(
     cubes = _monthly_cubes(incidents, cells, code, names, grid, as_of, settings)
     weights = grid_weights(grid)
     frames = [
-        _category_frame(name, windowed[k], cubes[k], grid, weights, settings,
-                        k == 0)
+        _category_frame(name, windowed[k], cubes[k], grid, weights, settings, k == 0)
         for k, name in enumerate(names)
     ]
     out = pd.concat(frames, ignore_index=True)
     end = pd.Timestamp(as_of).normalize()
     return out.assign(
         window_start=end - pd.Timedelta(days=settings.window_days - 1),
-        window_end=end, seed=settings.seed, bandwidth_m=settings.kde_bandwidth_m,
-        cell_size_m=grid.cell_size, neighbourhood=NEIGHBOURHOOD,
+        window_end=end,
+        seed=settings.seed,
+        bandwidth_m=settings.kde_bandwidth_m,
+        cell_size_m=grid.cell_size,
+        neighbourhood=NEIGHBOURHOOD,
     )
 
 
@@ -217,8 +227,13 @@ def _category_codes(categories: pd.Series, names: list[str]) -> np.ndarray:
 
 
 def _monthly_cubes(
-    incidents: pd.DataFrame, cells: np.ndarray, code: np.ndarray, names: list[str],
-    grid: Grid, as_of: pd.Timestamp, settings: HotspotSettings,
+    incidents: pd.DataFrame,
+    cells: np.ndarray,
+    code: np.ndarray,
+    names: list[str],
+    grid: Grid,
+    as_of: pd.Timestamp,
+    settings: HotspotSettings,
 ) -> np.ndarray:
     """Counts per (category, month, cell) over the last complete months."""
     months = settings.emerging_months
@@ -234,29 +249,53 @@ def _monthly_cubes(
 
 
 def _category_frame(
-    name: str, counts: np.ndarray, cube: np.ndarray, grid: Grid, weights,
-    settings: HotspotSettings, is_all: bool,
+    name: str,
+    counts: np.ndarray,
+    cube: np.ndarray,
+    grid: Grid,
+    weights,
+    settings: HotspotSettings,
+    is_all: bool,
 ) -> pd.DataFrame:
     permutations = settings.permutations if is_all else settings.category_permutations
     gi = gi_star(counts, weights, permutations=permutations, seed=settings.seed)
-    kde = kde_surface(grid, counts, settings.kde_bandwidth_m,
-                      edge_correct=settings.kde_edge_correct)
-    frame = pd.DataFrame({
-        s.CATEGORY: name, "cell_id": grid.cell_id, "n": counts.astype("int64"),
-        "z": gi.z, "p_value": gi.p_value, "p_norm": gi.p_norm, "p_sim": gi.p_sim,
-        "gi_bin": gi.gi_bin, "significance": gi.labels,
-        "kde_per_km2": kde.per_km2, "permutations": permutations,
-    })
+    kde = kde_surface(
+        grid, counts, settings.kde_bandwidth_m, edge_correct=settings.kde_edge_correct
+    )
+    frame = pd.DataFrame(
+        {
+            s.CATEGORY: name,
+            "cell_id": grid.cell_id,
+            "n": counts.astype("int64"),
+            "z": gi.z,
+            "p_value": gi.p_value,
+            "p_norm": gi.p_norm,
+            "p_sim": gi.p_sim,
+            "gi_bin": gi.gi_bin,
+            "significance": gi.labels,
+            "kde_per_km2": kde.per_km2,
+            "permutations": permutations,
+        }
+    )
     if name in settings.emerging_categories and cube.sum() >= settings.min_incidents:
-        em = emerging_hotspots(cube, weights, settings.emerging_alpha,
-                               settings.trend_alpha)
+        em = emerging_hotspots(
+            cube, weights, settings.emerging_alpha, settings.trend_alpha
+        )
         frame = frame.assign(
-            emerging=em.category, trend_z=em.trend.z, trend_p=em.trend.p_value,
-            n_hot_months=em.n_hot, n_cold_months=em.n_cold,
+            emerging=em.category,
+            trend_z=em.trend.z,
+            trend_p=em.trend.p_value,
+            n_hot_months=em.n_hot,
+            n_cold_months=em.n_cold,
         )
     else:
-        frame = frame.assign(emerging=None, trend_z=np.nan, trend_p=np.nan,
-                             n_hot_months=0, n_cold_months=0)
+        frame = frame.assign(
+            emerging=None,
+            trend_z=np.nan,
+            trend_p=np.nan,
+            n_hot_months=0,
+            n_cold_months=0,
+        )
     return frame
 
 
@@ -294,11 +333,21 @@ def build_knox(
     rows = incidents[window]
     when = pd.to_datetime(rows[s.OCCURRED_AT])
     day = (when - when.min()).dt.total_seconds().to_numpy() / 86400.0
-    result = knox_test(rows[s.X].to_numpy(), rows[s.Y].to_numpy(), day,
-                       space_edges, time_edges, permutations, seed)
+    result = knox_test(
+        rows[s.X].to_numpy(),
+        rows[s.Y].to_numpy(),
+        day,
+        space_edges,
+        time_edges,
+        permutations,
+        seed,
+    )
     end = pd.Timestamp(as_of).normalize()
     return result.table.assign(
-        category=category, window_start=end - pd.Timedelta(days=days - 1),
-        window_end=end, n_points=result.n_points, permutations=result.permutations,
+        category=category,
+        window_start=end - pd.Timedelta(days=days - 1),
+        window_end=end,
+        n_points=result.n_points,
+        permutations=result.permutations,
         seed=result.seed,
     )

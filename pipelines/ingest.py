@@ -16,13 +16,13 @@ from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
 from pipelines.categories import categorize_offenses
 from pipelines.errors import InputFileError
+from pipelines.locations import parse_point_text
 from pipelines.readers import (
     LINE_COLUMN,
     PROBLEM_COLUMN,
     ExportTable,
     normalize_header,
 )
-from pipelines.locations import parse_point_text
 from pipelines.source_profile import LOCATION_TEXT, UPDATED_AT, SourceProfile
 
 _META = (LINE_COLUMN, PROBLEM_COLUMN)
@@ -220,17 +220,19 @@ def _add_call_fields(out: pd.DataFrame, text: dict, profile: SourceProfile) -> N
         if column in text:
             out[column] = text[column]
     out[UPDATED_AT] = (
-        _parse_dates(text[UPDATED_AT], profile, UPDATED_AT) if UPDATED_AT in text
+        _parse_dates(text[UPDATED_AT], profile, UPDATED_AT)
+        if UPDATED_AT in text
         else pd.NaT
     )
 
 
-def _flag_sensitive_column(out: pd.DataFrame, raw: pd.DataFrame, profile: SourceProfile,
-                           file_name: str) -> None:
+def _flag_sensitive_column(
+    out: pd.DataFrame, raw: pd.DataFrame, profile: SourceProfile, file_name: str
+) -> None:
     if profile.sensitive_column:
         column = _match_header(raw, profile.sensitive_column, file_name)
-        flagged = raw[column].astype(str).str.strip().str.upper().isin(
-            profile.sensitive_true
+        flagged = (
+            raw[column].astype(str).str.strip().str.upper().isin(profile.sensitive_true)
         )
         out[s.SENSITIVE] = out[s.SENSITIVE] | flagged.to_numpy()
 
@@ -238,9 +240,13 @@ def _flag_sensitive_column(out: pd.DataFrame, raw: pd.DataFrame, profile: Source
 def _raw_text(raw: pd.DataFrame) -> pd.Series:
     """The record's cells joined with commas (kept for quarantined rows)."""
     columns = [c for c in raw.columns if c not in _META]
-    arrays = [pa.array(raw[c].astype(str).to_numpy(), type=pa.string()) for c in columns]
+    arrays = [
+        pa.array(raw[c].astype(str).to_numpy(), type=pa.string()) for c in columns
+    ]
     joined = pc.binary_join_element_wise(*arrays, ",")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=raw.index, dtype=object)
+    return pd.Series(
+        joined.to_numpy(zero_copy_only=False), index=raw.index, dtype=object
+    )
 
 
 def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
@@ -268,7 +274,9 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
     flag(
         out[s.COUNT].isna() | ~out[s.COUNT].isin([1, -1]).fillna(False),
         "unparseable_row",
-        lambda m: "count was '" + text.get(s.COUNT, _blank(out))[m] + "'; expected 1 or -1",
+        lambda m: (
+            "count was '" + text.get(s.COUNT, _blank(out))[m] + "'; expected 1 or -1"
+        ),
     )
     occurred = text[s.OCCURRED_AT]
     formats = " or ".join(profile.date_formats.get(s.OCCURRED_AT, ("a date",)))
@@ -281,12 +289,14 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
     flag(
         out[s.OCCURRED_AT] < earliest,
         "bad_date",
-        lambda m: "date '" + occurred[m] + f"' is before {profile.earliest}, "
-        "a placeholder for an unknown date",
+        lambda m: (
+            "date '" + occurred[m] + f"' is before {profile.earliest}, "
+            "a placeholder for an unknown date"
+        ),
     )
-    latest = (out[s.REPORTED_AT] + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1)).fillna(
-        pd.Timestamp.now()
-    )
+    latest = (
+        out[s.REPORTED_AT] + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1)
+    ).fillna(pd.Timestamp.now())
     flag(
         out[s.OCCURRED_AT] > latest,
         "future_date",
@@ -295,9 +305,14 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
     flag(
         out[s.CATEGORY].isna() & (out[s.COUNT] == 1).fillna(False),
         "unmapped_code",
-        lambda m: "offense code '" + out[s.OFFENSE_CODE][m] + "' ('"
-        + out[s.OFFENSE_DESC][m] + "') matches no rule in the profile's "
-        "[categories]; add it there",
+        lambda m: (
+            "offense code '"
+            + out[s.OFFENSE_CODE][m]
+            + "' ('"
+            + out[s.OFFENSE_DESC][m]
+            + "') matches no rule in the profile's "
+            "[categories]; add it there"
+        ),
     )
     out[ISSUE] = issue
     out[ISSUE_MESSAGE] = message

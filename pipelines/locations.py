@@ -32,7 +32,11 @@ def parse_point_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     wkt = text.str.extract(_WKT, expand=True).astype("float64")
     dict_lat = text.str.extract(_DICT_LAT, expand=False).astype("float64")
     dict_lon = text.str.extract(_DICT_LON, expand=False).astype("float64")
-    for lon_part, lat_part in ((pair[1], pair[0]), (wkt[0], wkt[1]), (dict_lon, dict_lat)):
+    for lon_part, lat_part in (
+        (pair[1], pair[0]),
+        (wkt[0], wkt[1]),
+        (dict_lon, dict_lat),
+    ):
         fill = np.isnan(lon) & lon_part.notna().to_numpy() & lat_part.notna().to_numpy()
         lon[fill] = lon_part.to_numpy()[fill]
         lat[fill] = lat_part.to_numpy()[fill]

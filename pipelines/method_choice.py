@@ -39,16 +39,20 @@ def choose_default_method(
     if backtest.empty:
         return FALLBACK, "No back-test in the store: showing Gi* hot spots."
     summary = summarize_backtest(backtest)
-    rows = summary[(summary["category"] == category)
-                   & (summary["coverage"].round(4) == round(coverage, 4))]
+    rows = summary[
+        (summary["category"] == category)
+        & (summary["coverage"].round(4) == round(coverage, 4))
+    ]
     if rows.empty:
         return FALLBACK, f"No back-test for {category}: showing Gi* hot spots."
     best = rows.sort_values(["pai_mean", "method"], ascending=[False, True]).iloc[0]
     naive = rows[rows["method"] == "naive_last_period"]
     versus = ""
     if len(naive) and best["method"] != "naive_last_period":
-        versus = (f", against {naive['pai_mean'].iloc[0]:.2f} for last month's counts; "
-                  f"it beat them in {best['beats_naive']:.0%} of months")
+        versus = (
+            f", against {naive['pai_mean'].iloc[0]:.2f} for last month's counts; "
+            f"it beat them in {best['beats_naive']:.0%} of months"
+        )
     sentence = (
         f"Default: {method_label(best['method'])}. Over the last {int(best['periods'])} "
         f"months it had the highest mean PAI at {coverage:.0%} of the area for "

@@ -68,18 +68,27 @@ def assemble_packet(
     workload = queries.workload(con, level)
     pages = []
     for _, row in parent_table.iterrows():
-        ids = queries.child_areas(con, child_level, level, row["area_id"]) \
-            if level != child_level else [row["area_id"]]
+        ids = (
+            queries.child_areas(con, child_level, level, row["area_id"])
+            if level != child_level
+            else [row["area_id"]]
+        )
         kids = child_table[child_table["area_id"].isin(ids)]
         shapes = children[children["area_id"].isin(ids)].merge(
-            kids[["area_id", "28d"]], on="area_id")
-        pages.append(PacketPage(
-            level=level, area_id=str(row["area_id"]), name=str(row["name"]),
-            children_level=child_level, children=shapes,
-            table=pd.concat([row.to_frame().T, kids], ignore_index=True),
-            problems=_problems(rankings, row["area_id"]),
-            workload=_workload(workload, row["area_id"]),
-        ))
+            kids[["area_id", "28d"]], on="area_id"
+        )
+        pages.append(
+            PacketPage(
+                level=level,
+                area_id=str(row["area_id"]),
+                name=str(row["name"]),
+                children_level=child_level,
+                children=shapes,
+                table=pd.concat([row.to_frame().T, kids], ignore_index=True),
+                problems=_problems(rankings, row["area_id"]),
+                workload=_workload(workload, row["area_id"]),
+            )
+        )
     return Packet(str(meta.get("department", "")), end, str(meta.get("as_of")), pages)
 
 
@@ -101,8 +110,16 @@ def _workload(workload: pd.DataFrame, area_id: str) -> dict[str, float]:
     row = workload[workload["area_id"].astype(str) == str(area_id)]
     if row.empty:
         return {}
-    keep = ["calls", "emergency_response_median_min", "response_p90_min", "held_share",
-            "held_over_limit_share", "own_beat_share", "report_share", "utilization"]
+    keep = [
+        "calls",
+        "emergency_response_median_min",
+        "response_p90_min",
+        "held_share",
+        "held_over_limit_share",
+        "own_beat_share",
+        "report_share",
+        "utilization",
+    ]
     return {k: float(row.iloc[0][k]) for k in keep if k in row}
 
 

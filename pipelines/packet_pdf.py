@@ -12,15 +12,26 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
-from pipelines.compstat import FLAG_LEGEND  # noqa: E402
-from pipelines.compstat import WORKLOAD_COLUMNS  # noqa: E402
+from pipelines.compstat import (
+    FLAG_LEGEND,  # noqa: E402
+    WORKLOAD_COLUMNS,  # noqa: E402
+)
 from pipelines.packet import Packet, PacketPage  # noqa: E402
 
 PAGE = (8.5, 11.0)  # US letter, portrait
 MAX_ROWS = 13  # the sector's own row and 12 of its areas
-_COLUMNS = [("name", "Area"), ("7d", "7 days"), ("7d_flag_prior", ""), ("7d_prior", "prior"),
-            ("28d", "28 days"), ("28d_flag_prior", ""), ("28d_prior", "prior"),
-            ("ytd", "YTD"), ("ytd_flag_last_year", ""), ("ytd_last_year", "last yr")]
+_COLUMNS = [
+    ("name", "Area"),
+    ("7d", "7 days"),
+    ("7d_flag_prior", ""),
+    ("7d_prior", "prior"),
+    ("28d", "28 days"),
+    ("28d_flag_prior", ""),
+    ("28d_prior", "prior"),
+    ("ytd", "YTD"),
+    ("ytd_flag_last_year", ""),
+    ("ytd_last_year", "last yr"),
+]
 _FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-"}
 
 
@@ -40,10 +51,21 @@ def write_packet_pdf(packet: Packet, path: Path) -> Path:
 def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
     figure = plt.figure(figsize=PAGE)
     week = packet.week_end
-    figure.text(0.06, 0.965, f"{page.level.capitalize()} {page.name}", fontsize=20,
-                weight="bold", va="top")
-    figure.text(0.06, 0.935, f"Week {week - _days(6):%d %b} to {week:%d %b %Y}. "
-                f"{packet.department}", fontsize=9, va="top")
+    figure.text(
+        0.06,
+        0.965,
+        f"{page.level.capitalize()} {page.name}",
+        fontsize=20,
+        weight="bold",
+        va="top",
+    )
+    figure.text(
+        0.06,
+        0.935,
+        f"Week {week - _days(6):%d %b} to {week:%d %b %Y}. {packet.department}",
+        fontsize=9,
+        va="top",
+    )
     _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
     _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
     _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
@@ -63,18 +85,33 @@ def _days(n: int):
 
 def _map(ax, page: PacketPage) -> None:
     ax.set_axis_off()
-    ax.set_title(f"{page.children_level.capitalize()}s, incidents in the last 28 days",
-                 fontsize=9, loc="left")
+    ax.set_title(
+        f"{page.children_level.capitalize()}s, incidents in the last 28 days",
+        fontsize=9,
+        loc="left",
+    )
     if page.children.empty:
         ax.text(0.5, 0.5, "no areas", ha="center")
         return
     shapes = page.children.to_crs(page.children.estimate_utm_crs())
-    shapes.plot(ax=ax, column="28d", cmap="Greys", edgecolor="black", linewidth=0.6,
-                legend=True, legend_kwds={"shrink": 0.6, "label": "28 days"})
+    shapes.plot(
+        ax=ax,
+        column="28d",
+        cmap="Greys",
+        edgecolor="black",
+        linewidth=0.6,
+        legend=True,
+        legend_kwds={"shrink": 0.6, "label": "28 days"},
+    )
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
-        ax.annotate(str(row["area_id"]), (point.x, point.y), ha="center", fontsize=6,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0})
+        ax.annotate(
+            str(row["area_id"]),
+            (point.x, point.y),
+            ha="center",
+            fontsize=6,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0},
+        )
 
 
 def _workload(ax, page: PacketPage) -> None:
@@ -105,16 +142,29 @@ def _table(ax, page: PacketPage) -> None:
     ax.set_axis_off()
     rows = [[_cell(row[c]) for c, _ in _COLUMNS] for _, row in page.table.iterrows()]
     widths = [0.22] + [0.078] * (len(_COLUMNS) - 1)
-    table = ax.table(cellText=rows[:14], colLabels=[h for _, h in _COLUMNS],
-                     colWidths=widths, loc="upper left", cellLoc="right", colLoc="right")
+    table = ax.table(
+        cellText=rows[:14],
+        colLabels=[h for _, h in _COLUMNS],
+        colWidths=widths,
+        loc="upper left",
+        cellLoc="right",
+        colLoc="right",
+    )
     table.auto_set_font_size(False)
     table.set_fontsize(7.5)
     table.scale(1, 1.25)
     for column in range(len(_COLUMNS)):
         table[(1, column)].set_text_props(weight="bold")  # the sector's own row
     if len(rows) > MAX_ROWS:
-        ax.text(1, 1.02, f"first {MAX_ROWS - 1} of {len(rows) - 1} areas; all of them on the "
-                "Sector summary page", fontsize=7, ha="right", transform=ax.transAxes)
+        ax.text(
+            1,
+            1.02,
+            f"first {MAX_ROWS - 1} of {len(rows) - 1} areas; all of them on the "
+            "Sector summary page",
+            fontsize=7,
+            ha="right",
+            transform=ax.transAxes,
+        )
 
 
 def _cell(value) -> str:
@@ -130,5 +180,6 @@ def _problems(ax, page: PacketPage) -> None:
         ax.text(0, 0.85, "No rankings in the store.", fontsize=8.5)
         return
     for i, reason in enumerate(page.problems):
-        ax.text(0, 0.88 - i * 0.2, f"{i + 1}. {reason}", fontsize=7.5, va="top",
-                wrap=True)
+        ax.text(
+            0, 0.88 - i * 0.2, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
+        )

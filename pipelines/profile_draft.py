@@ -42,11 +42,27 @@ from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable
 from pipelines.source_profile import LabelSpec
 
 DATE_FORMATS: tuple[str, ...] = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-    "%m/%d/%Y", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%fZ",
-    "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-    "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-    "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y-%m",
 )
 SAMPLE_ROWS = 2000  # values looked at per column, evenly spaced through the file
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}")
@@ -60,29 +76,121 @@ _DATE_ROLES = (  # first match wins; any other date column may be occurred_at
     ("queued_at", {"queued", "queue", "received", "created"}),
     ("reported_at", {"report", "reported", "coded", "filed", "entered"}),
 )
-_OCCURRED = {"occur": 3, "occurred": 3, "occurrence": 3, "start": 3, "begin": 2,
-             "from": 2, "date": 1, "time": 1, "incident": 1, "offense": 1, "crime": 1}
+_OCCURRED = {
+    "occur": 3,
+    "occurred": 3,
+    "occurrence": 3,
+    "start": 3,
+    "begin": 2,
+    "from": 2,
+    "date": 1,
+    "time": 1,
+    "incident": 1,
+    "offense": 1,
+    "crime": 1,
+}
 _NOT_OCCURRED = {"end", "to", "thru", "through", "until", "last"}
-_ID_WORDS = {"id": 1, "number": 1, "num": 1, "no": 1, "nbr": 1, "case": 2,
-             "report": 2, "event": 2, "complaint": 2, "incident": 2, "cad": 1}
-_CODE_WORDS = {"iucr": 4, "nibrs": 3, "ucr": 3, "code": 2, "crime": 2, "statute": 1,
-               "offense": 1, "charge": 1, "fbi": -1.5}
-_DESC_WORDS = {"description": 3, "desc": 3, "offense": 2, "crime": 2, "nature": 2,
-               "type": 1, "call": 1, "final": 1, "initial": 0.5, "charge": 1}
-_NOT_DESC = {"location", "clearance", "disposition", "premise", "address", "block",
-             "street", "weapon", "status", "against", "primary", "parent", "group",
-             "unit", "source", "comment", "name", "beat", "sector", "district"}
+_ID_WORDS = {
+    "id": 1,
+    "number": 1,
+    "num": 1,
+    "no": 1,
+    "nbr": 1,
+    "case": 2,
+    "report": 2,
+    "event": 2,
+    "complaint": 2,
+    "incident": 2,
+    "cad": 1,
+}
+_CODE_WORDS = {
+    "iucr": 4,
+    "nibrs": 3,
+    "ucr": 3,
+    "code": 2,
+    "crime": 2,
+    "statute": 1,
+    "offense": 1,
+    "charge": 1,
+    "fbi": -1.5,
+}
+_DESC_WORDS = {
+    "description": 3,
+    "desc": 3,
+    "offense": 2,
+    "crime": 2,
+    "nature": 2,
+    "type": 1,
+    "call": 1,
+    "final": 1,
+    "initial": 0.5,
+    "charge": 1,
+}
+_NOT_DESC = {
+    "location",
+    "clearance",
+    "disposition",
+    "premise",
+    "address",
+    "block",
+    "street",
+    "weapon",
+    "status",
+    "against",
+    "primary",
+    "parent",
+    "group",
+    "unit",
+    "source",
+    "comment",
+    "name",
+    "beat",
+    "sector",
+    "district",
+}
 _ADDRESS_WORDS = {"block": 3, "address": 2, "street": 1}
-_LEVEL_WORDS = {"beat", "sector", "district", "precinct", "neighborhood", "ward",
-                "neighbourhood", "zone", "division", "area", "community", "tract",
-                "post", "psa", "nhd", "patrol"}
+_LEVEL_WORDS = {
+    "beat",
+    "sector",
+    "district",
+    "precinct",
+    "neighborhood",
+    "ward",
+    "neighbourhood",
+    "zone",
+    "division",
+    "area",
+    "community",
+    "tract",
+    "post",
+    "psa",
+    "nhd",
+    "patrol",
+}
 _LON, _LAT = {"longitude", "lon", "long", "lng"}, {"latitude", "lat"}
 _X, _Y = {"x", "xcoord", "easting"}, {"y", "ycoord", "northing"}
 _COLUMN_ORDER = (
-    "incident_id", "occurred_at", "reported_at", "updated_at", "offense_code",
-    "offense_desc", "lon", "lat", "x", "y", "location", "block_address", "count",
-    "priority", "call_source", "queued_at", "dispatched_at", "arrived_at",
-    "cleared_at", "unit", "disposition",
+    "incident_id",
+    "occurred_at",
+    "reported_at",
+    "updated_at",
+    "offense_code",
+    "offense_desc",
+    "lon",
+    "lat",
+    "x",
+    "y",
+    "location",
+    "block_address",
+    "count",
+    "priority",
+    "call_source",
+    "queued_at",
+    "dispatched_at",
+    "arrived_at",
+    "cleared_at",
+    "unit",
+    "disposition",
 )
 
 
@@ -166,7 +274,8 @@ def draft_profile(
     guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings)
     guesses["kind"] = _kind(guesses)
     offenses, width = offense_proposals(
-        rows, _as_tuple(guesses.get("offense_desc")),
+        rows,
+        _as_tuple(guesses.get("offense_desc")),
         guesses["offense_code"].value if "offense_code" in guesses else None,  # type: ignore[arg-type]
     )
     source = name or _slug(table.file_name)
@@ -239,9 +348,13 @@ def _describe(column: pd.Series, name: str) -> _Column:
     numbers = pd.to_numeric(sample, errors="coerce")
     numeric = float(numbers.notna().mean()) if len(sample) else 0.0
     return _Column(
-        name=name, words=frozenset(w.lower() for w in words), values=sample,
-        filled=len(filled) / max(len(text), 1), distinct=distinct,
-        unique=distinct / max(len(filled), 1), numeric=numeric,
+        name=name,
+        words=frozenset(w.lower() for w in words),
+        values=sample,
+        filled=len(filled) / max(len(text), 1),
+        distinct=distinct,
+        unique=distinct / max(len(filled), 1),
+        numeric=numeric,
         levels=filled.value_counts() if distinct <= 50 else None,
     )
 
@@ -290,19 +403,32 @@ def _guess_dates(cols: dict[str, _Column], warnings: list[str]) -> dict[str, Gue
     out: dict[str, Guess] = {}
     for role, options in found.items():
         rank, col, formats, share = max(options, key=lambda o: (o[0], o[1].filled))
-        why = ("the header says so" if rank >= 3 else f"`{col.name}` is a generic date "
-               "header: check it is when the offense occurred")
-        out[role] = Guess(col.name, round(min(share, 0.4 + min(rank, 3) / 5), 2),
-                          f"dates ({share:.0%} of a sample parse); {role}: {why}")
+        why = (
+            "the header says so"
+            if rank >= 3
+            else f"`{col.name}` is a generic date "
+            "header: check it is when the offense occurred"
+        )
+        out[role] = Guess(
+            col.name,
+            round(min(share, 0.4 + min(rank, 3) / 5), 2),
+            f"dates ({share:.0%} of a sample parse); {role}: {why}",
+        )
         mixed = "; values mix formats, tried in turn" if len(formats) > 1 else ""
-        out[f"dates.{role}"] = Guess(formats, share, f"{' / '.join(formats)} parses "
-                                     f"{share:.1%} of a sample{mixed}")
+        out[f"dates.{role}"] = Guess(
+            formats,
+            share,
+            f"{' / '.join(formats)} parses {share:.1%} of a sample{mixed}",
+        )
     if "occurred_at" not in out:
         stand_in = next((r for r in ("queued_at", "reported_at") if r in out), None)
         if stand_in:
             confidence = 0.8 if stand_in == "queued_at" else 0.5
-            out["occurred_at"] = Guess(out[stand_in].value, confidence,
-                                       f"no occurrence date; {stand_in} stands in")
+            out["occurred_at"] = Guess(
+                out[stand_in].value,
+                confidence,
+                f"no occurrence date; {stand_in} stands in",
+            )
             out["dates.occurred_at"] = out[f"dates.{stand_in}"]
         else:
             warnings.append("no date column found for occurred_at; set it by hand")
@@ -326,19 +452,25 @@ def _guess_flags(cols: dict[str, _Column], taken: set[str]) -> dict[str, Guess]:
     out: dict[str, Guess] = {}
     for col in cols.values():
         keys = set(col.levels.index.str.upper()) if col.levels is not None else set()
-        if "count" not in out and keys and keys <= {"1", "-1"} and (
-            "-1" in keys or "count" in col.words
+        if (
+            "count" not in out
+            and keys
+            and keys <= {"1", "-1"}
+            and ("-1" in keys or "count" in col.words)
         ):
             minus = int(col.levels.get("-1", 0))  # type: ignore[union-attr]
-            out["count"] = Guess(col.name, 1.0,
-                                 f"values 1 and -1 ({minus:,} rows of -1)")
+            out["count"] = Guess(
+                col.name, 1.0, f"values 1 and -1 ({minus:,} rows of -1)"
+            )
         elif col.words & {"domestic", "dv", "sensitive"} and keys <= _TRUE | _FALSE:
             true = tuple(v for v in map(str, col.levels.index) if v.upper() in _TRUE)  # type: ignore[union-attr]
-            out["sensitive_column"] = Guess((col.name, true), 0.9,
-                                            f"yes/no flag; true written {list(true)}")
+            out["sensitive_column"] = Guess(
+                (col.name, true), 0.9, f"yes/no flag; true written {list(true)}"
+            )
     calls: dict[str, Callable[[_Column], bool]] = {
-        "priority": lambda c: bool(c.words & {"priority", "prio", "pri"})
-        and c.levels is not None,
+        "priority": lambda c: (
+            bool(c.words & {"priority", "prio", "pri"}) and c.levels is not None
+        ),
         "call_source": lambda c: _call_source_share(c) >= 0.6,
         "disposition": lambda c: bool(c.words & {"disposition", "clearance"}),
         "unit": lambda c: bool(c.words & {"unit", "units"}) and c.unique < 0.9,
@@ -351,15 +483,26 @@ def _guess_flags(cols: dict[str, _Column], taken: set[str]) -> dict[str, Guess]:
     if "call_source" in out:
         levels = cols[out["call_source"].value].levels  # type: ignore[index]
         mapping = {str(v): propose_call_source(str(v)) for v in levels.index}  # type: ignore[union-attr]
-        out["calls.sources"] = Guess(mapping, 0.7, "how each call came in, from the "
-                                     "values of the call-source column; check each")
+        out["calls.sources"] = Guess(
+            mapping,
+            0.7,
+            "how each call came in, from the "
+            "values of the call-source column; check each",
+        )
     return out
 
 
 def _call_source_share(col: _Column) -> float:
     """Share of rows whose value says how a call came in (911, on-view, alarm...)."""
-    if col.levels is None or not col.words & {"call", "source", "type", "received",
-                                               "origin", "method", "how"}:
+    if col.levels is None or not col.words & {
+        "call",
+        "source",
+        "type",
+        "received",
+        "origin",
+        "method",
+        "how",
+    }:
         return 0.0
     known = [n for v, n in col.levels.items() if propose_call_source(str(v)) != "other"]
     return sum(known) / max(int(col.levels.sum()), 1)
@@ -376,7 +519,9 @@ def _kind(guesses: dict[str, Guess]) -> Guess:
 
 
 def _guess_coordinates(
-    cols: dict[str, _Column], rows: pd.DataFrame, area_ll: gpd.GeoDataFrame | None,
+    cols: dict[str, _Column],
+    rows: pd.DataFrame,
+    area_ll: gpd.GeoDataFrame | None,
     warnings: list[str],
 ) -> dict[str, Guess]:
     """lon/lat or projected x/y columns (with a CRS), and a point-text column."""
@@ -390,16 +535,20 @@ def _guess_coordinates(
             warnings.append("no coordinate columns found: every row will be unlocated")
         return out
     xy = {p: _numbers(rows, p) for p in pairs}
-    lonlat = [p for p in pairs if max(_lonlat_share(*xy[p]),
-                                      _lonlat_share(*xy[p][::-1])) >= 0.9]
+    lonlat = [
+        p
+        for p in pairs
+        if max(_lonlat_share(*xy[p]), _lonlat_share(*xy[p][::-1])) >= 0.9
+    ]
     pair = (lonlat or pairs)[0]
     x, y = xy[pair]
     if lonlat:
         pair, out["crs"] = _check_lonlat(pair, x, y, area_ll, warnings)
         out["lon"], out["lat"] = (Guess(c, 0.9, "lon/lat numbers") for c in pair)
     else:
-        out["x"], out["y"] = (Guess(c, 0.8, "numbers too large for lon/lat: projected")
-                              for c in pair)
+        out["x"], out["y"] = (
+            Guess(c, 0.8, "numbers too large for lon/lat: projected") for c in pair
+        )
         out["crs"] = _guess_crs(x, y, area_ll, warnings)
     zeros = int(np.sum((x == 0) & (y == 0)))
     if zeros:
@@ -421,8 +570,10 @@ def _pair(
 def _numbers(
     rows: pd.DataFrame, pair: tuple[str, str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    x, y = (pd.to_numeric(rows[c].str.strip(), errors="coerce").to_numpy("float64")
-            for c in pair)
+    x, y = (
+        pd.to_numeric(rows[c].str.strip(), errors="coerce").to_numpy("float64")
+        for c in pair
+    )
     return x, y
 
 
@@ -450,8 +601,9 @@ def _sample_points(x: np.ndarray, y: np.ndarray, n: int = 1000):
     return x[ok], y[ok]
 
 
-def _check_lonlat(pair: tuple[str, str], x, y, area_ll: gpd.GeoDataFrame | None,
-                  warnings: list[str]) -> tuple[tuple[str, str], Guess]:
+def _check_lonlat(
+    pair: tuple[str, str], x, y, area_ll: gpd.GeoDataFrame | None, warnings: list[str]
+) -> tuple[tuple[str, str], Guess]:
     """Share of points in range or inside the areas; swap the columns if that is far
     better."""
     straight, swapped = _lonlat_share(x, y), _lonlat_share(y, x)
@@ -464,11 +616,18 @@ def _check_lonlat(pair: tuple[str, str], x, y, area_ll: gpd.GeoDataFrame | None,
         warnings.append(f"`{pair[0]}` holds latitudes, `{pair[1]}` longitudes: swapped")
         pair, straight = (pair[1], pair[0]), swapped
     if area_ll is None:
-        return pair, Guess(None, 0.8, "longitude/latitude (EPSG:4326); not checked "
-                           "against an area layer")
-    return pair, Guess(None, straight, f"longitude/latitude (EPSG:4326): "
-                       f"{straight:.1%} of {len(lon):,} sampled points fall inside "
-                       "the area layer")
+        return pair, Guess(
+            None,
+            0.8,
+            "longitude/latitude (EPSG:4326); not checked against an area layer",
+        )
+    return pair, Guess(
+        None,
+        straight,
+        f"longitude/latitude (EPSG:4326): "
+        f"{straight:.1%} of {len(lon):,} sampled points fall inside "
+        "the area layer",
+    )
 
 
 def _union(area_ll: gpd.GeoDataFrame):
@@ -479,18 +638,26 @@ def _union(area_ll: gpd.GeoDataFrame):
 
 def _guess_crs(x, y, area_ll: gpd.GeoDataFrame | None, warnings: list[str]) -> Guess:
     if area_ll is None:
-        warnings.append("coordinates are projected but their CRS could not be checked "
-                        "without an area layer: set [location] crs (or give --areas)")
+        warnings.append(
+            "coordinates are projected but their CRS could not be checked "
+            "without an area layer: set [location] crs (or give --areas)"
+        )
         return Guess(None, 0.0, "projected; CRS not checked (no area layer given)")
     ranked = rank_candidate_crs(x, y, area_ll)
     if not ranked or ranked[0][2] == 0:
-        warnings.append("no candidate CRS puts the points inside the area layer: "
-                        "set [location] crs by hand")
+        warnings.append(
+            "no candidate CRS puts the points inside the area layer: "
+            "set [location] crs by hand"
+        )
         return Guess(None, 0.0, "projected; no candidate CRS fits the area layer")
     code, crs_name, share = ranked[0]
     others = ", ".join(f"{c} {s:.0%}" for c, _, s in ranked[1:4])
-    return Guess(code, share, f"{crs_name}: puts {share:.1%} of sampled points inside "
-                 f"the area layer ({len(ranked)} candidates tried; next: {others})")
+    return Guess(
+        code,
+        share,
+        f"{crs_name}: puts {share:.1%} of sampled points inside "
+        f"the area layer ({len(ranked)} candidates tried; next: {others})",
+    )
 
 
 def rank_candidate_crs(
@@ -540,8 +707,11 @@ def _datum_rank(name: str) -> int:
 
 @lru_cache(maxsize=8)
 def _candidate_crs(bounds: tuple[float, ...]) -> tuple[tuple[str, str], ...]:
-    infos = query_crs_info(pj_types=PJType.PROJECTED_CRS, contains=True,
-                           area_of_interest=AreaOfInterest(*bounds))
+    infos = query_crs_info(
+        pj_types=PJType.PROJECTED_CRS,
+        contains=True,
+        area_of_interest=AreaOfInterest(*bounds),
+    )
     out = []
     for info in infos:
         use = info.area_of_use
@@ -580,24 +750,35 @@ def _guess_offense_and_id(
         taken.add(ident.name)
         unique = ident.unique == 1 and ident.filled == 1
         n = round(ident.filled * len(rows))
-        why = (f"unique in {len(rows):,} rows" if unique else f"{ident.distinct:,} "
-               f"distinct values in {n:,} rows: a record may span rows (or ids repeat)")
+        why = (
+            f"unique in {len(rows):,} rows"
+            if unique
+            else f"{ident.distinct:,} "
+            f"distinct values in {n:,} rows: a record may span rows (or ids repeat)"
+        )
         out["incident_id"] = Guess(ident.name, 0.9 if unique else 0.6, why)
-        out["unique_ids"] = Guess(unique, 1.0, f"`{ident.name}` is "
-                                  + ("unique" if unique else "not unique") + " here")
+        out["unique_ids"] = Guess(
+            unique,
+            1.0,
+            f"`{ident.name}` is " + ("unique" if unique else "not unique") + " here",
+        )
     code = _best(cols, _code_score, taken)
     if code is not None:
         taken.add(code.name)
-        out["offense_code"] = Guess(code.name, 0.7,
-                                    f"short codes, {code.distinct:,} distinct")
+        out["offense_code"] = Guess(
+            code.name, 0.7, f"short codes, {code.distinct:,} distinct"
+        )
     desc = _best(cols, _desc_score, taken)
     if desc is not None:
         taken.add(desc.name)
         names = _with_parent(cols, rows, desc, taken)
         out["offense_desc"] = Guess(
-            names if len(names) > 1 else desc.name, 0.7,
+            names if len(names) > 1 else desc.name,
+            0.7,
             "text; the type is prefixed because the description alone is ambiguous"
-            if len(names) > 1 else f"text, {desc.distinct:,} distinct values")
+            if len(names) > 1
+            else f"text, {desc.distinct:,} distinct values",
+        )
     elif code is None:
         warnings.append("no offense column found: every row gets the default category")
     address = _best(cols, _address_score, taken)
@@ -678,8 +859,11 @@ class _Match:
 
 
 def _guess_labels(
-    cols: dict[str, _Column], rows: pd.DataFrame, area_ll: gpd.GeoDataFrame | None,
-    taken: set[str], warnings: list[str],
+    cols: dict[str, _Column],
+    rows: pd.DataFrame,
+    area_ll: gpd.GeoDataFrame | None,
+    taken: set[str],
+    warnings: list[str],
 ) -> dict[str, Guess]:
     """Area-label columns; with areas, the one best matching the polygon ids."""
     fields = _area_fields(area_ll) if area_ll is not None else {}
@@ -690,17 +874,28 @@ def _guess_labels(
             continue
         counts = rows[col.name].str.strip().value_counts().drop("", errors="ignore")
         keys = normalize_area_ids(pd.Series(counts.index, dtype=object)).to_numpy()
-        match = max((_overlap(keys, counts.to_numpy(), f, *fields[f]) for f in fields),
-                    default=None)
+        match = max(
+            (_overlap(keys, counts.to_numpy(), f, *fields[f]) for f in fields),
+            default=None,
+        )
         known = fields[match.field][0] if match else set()
-        missing = tuple(str(v) for v, k in zip(counts.index, keys, strict=True)
-                        if _PLACEHOLDER.match(str(v)) and k not in known)
+        missing = tuple(
+            str(v)
+            for v, k in zip(counts.index, keys, strict=True)
+            if _PLACEHOLDER.match(str(v)) and k not in known
+        )
         level = "_".join(w.lower() for w in re.findall(r"[A-Za-z]+", col.name))
         note = match.note if match else "header names an area level; not checked"
-        out[f"label.{level}"] = Guess(LabelSpec(col.name, missing),
-                                      match.rows if match else 0.5, note)
-        if match and match.is_id and match.rows >= 0.5 and (
-            best is None or (match.jaccard, match.rows) > (best.jaccard, best.rows)
+        out[f"label.{level}"] = Guess(
+            LabelSpec(col.name, missing), match.rows if match else 0.5, note
+        )
+        if (
+            match
+            and match.is_id
+            and match.rows >= 0.5
+            and (
+                best is None or (match.jaccard, match.rows) > (best.jaccard, best.rows)
+            )
         ):
             best = _Match(match.jaccard, match.rows, True, col.name, match.note)
     if best:
@@ -710,14 +905,17 @@ def _guess_labels(
     return out
 
 
-def _overlap(keys: np.ndarray, counts: np.ndarray, field: str, ids: set,
-             is_id: bool) -> _Match:
+def _overlap(
+    keys: np.ndarray, counts: np.ndarray, field: str, ids: set, is_id: bool
+) -> _Match:
     hit = np.array([k in ids for k in keys], dtype=bool)
     jaccard = hit.sum() / max(len(set(keys) | ids), 1)
     rows = float(counts[hit].sum() / max(counts.sum(), 1))
     kind = "polygon id" if is_id else "not unique per polygon: a parent code"
-    note = (f"{rows:.1%} of rows name a value of `{field}` of the area layer ({kind}); "
-            f"{hit.sum()} of its {len(ids)} values seen")
+    note = (
+        f"{rows:.1%} of rows name a value of `{field}` of the area layer ({kind}); "
+        f"{hit.sum()} of its {len(ids)} values seen"
+    )
     return _Match(float(jaccard), rows, is_id, field, note)
 
 
@@ -735,8 +933,9 @@ def _area_fields(area_ll: gpd.GeoDataFrame) -> dict[str, tuple[set, bool]]:
 # --- TOML rendering --------------------------------------------------------------
 
 
-def _render(table: ExportTable, source: str, g: dict[str, Guess],
-            warnings: list[str]) -> list[str]:
+def _render(
+    table: ExportTable, source: str, g: dict[str, Guess], warnings: list[str]
+) -> list[str]:
     """Every section but [categories], each value under a comment saying why."""
     lines = [
         "# Source profile drafted by `beatprofile profile init` from",
@@ -744,7 +943,10 @@ def _render(table: ExportTable, source: str, g: dict[str, Guess],
         "# Every value is a guess; the comment above it says what it rests on. Look at",
         "# lines marked CHECK, then try it with `beatprofile check PROFILE FILE`.",
         *(line for w in warnings for line in _comment(f"WARNING: {w}")),
-        "", "[source]", f"name = {toml_value(source)}", *_entry("kind", g["kind"]),
+        "",
+        "[source]",
+        f"name = {toml_value(source)}",
+        *_entry("kind", g["kind"]),
         f"description = {toml_value('Drafted from ' + table.file_name)}",
     ]
     if "unique_ids" in g:
@@ -754,13 +956,17 @@ def _render(table: ExportTable, source: str, g: dict[str, Guess],
         lines += _entry(field, g[field]) if field in g else []
     for field in ("incident_id", "occurred_at"):  # required by the loader
         if field not in g:
-            lines += [f"# CHECK: no column found for {field}; name it here",
-                      f'{field} = "TODO"']
+            lines += [
+                f"# CHECK: no column found for {field}; name it here",
+                f'{field} = "TODO"',
+            ]
     lines += ["", "[dates]", "# Formats are tried in turn; if none parses: bad_date."]
     for field in _COLUMN_ORDER:
         lines += _entry(field, g[f"dates.{field}"]) if f"dates.{field}" in g else []
-    lines += ["# Dates before this are placeholders for an unknown date (bad_date).",
-              'earliest = "1950-01-01"']
+    lines += [
+        "# Dates before this are placeholders for an unknown date (bad_date).",
+        'earliest = "1950-01-01"',
+    ]
     return lines + _location_lines(g) + _label_lines(g) + _flag_lines(g)
 
 
@@ -781,11 +987,14 @@ def _location_lines(g: dict[str, Guess]) -> list[str]:
     if crs is not None and crs.value is not None:
         lines += _entry("crs", crs)
     elif crs is not None and "x" in g:
-        lines += [*_comment(f"CHECK: {crs.evidence}"),
-                  '# TODO: crs = "EPSG:...."  (the CRS of the x/y columns)']
+        lines += [
+            *_comment(f"CHECK: {crs.evidence}"),
+            '# TODO: crs = "EPSG:...."  (the CRS of the x/y columns)',
+        ]
     elif crs is not None:
-        lines += _comment(f"{crs.evidence} (confidence {crs.confidence:.2f}); no crs "
-                          "needed")
+        lines += _comment(
+            f"{crs.evidence} (confidence {crs.confidence:.2f}); no crs needed"
+        )
     if "missing_xy" in g:
         lines += ["# A pair equal to this means 'no location'."]
         lines += _entry("missing_xy", g["missing_xy"])
@@ -794,9 +1003,12 @@ def _location_lines(g: dict[str, Guess]) -> list[str]:
 
 def _label_lines(g: dict[str, Guess]) -> list[str]:
     active = g["area_label"].value if "area_label" in g else None
-    lines = ["", "[labels]",
-             "# level = the department's own area code. The level must also be a",
-             "# [[levels]] name in beatprofile.toml, or the build rejects the label."]
+    lines = [
+        "",
+        "[labels]",
+        "# level = the department's own area code. The level must also be a",
+        "# [[levels]] name in beatprofile.toml, or the build rejects the label.",
+    ]
     others: list[str] = []
     for key, guess in g.items():
         if not key.startswith("label."):
@@ -823,13 +1035,19 @@ def _flag_lines(g: dict[str, Guess]) -> list[str]:
         lines += ["enabled = true"]
     if "sensitive_column" in g:
         flag: tuple[str, tuple[str, ...]] = g["sensitive_column"].value  # type: ignore[assignment]
-        lines += ["", "[sensitive]", *_comment(g["sensitive_column"].evidence),
-                  f"column = {toml_value(flag[0])}",
-                  f"true_values = {toml_value(flag[1])}"]
+        lines += [
+            "",
+            "[sensitive]",
+            *_comment(g["sensitive_column"].evidence),
+            f"column = {toml_value(flag[0])}",
+            f"true_values = {toml_value(flag[1])}",
+        ]
     if "calls.sources" in g:
         lines += ["", "[calls.sources]", *_comment(g["calls.sources"].evidence)]
-        lines += [f"{toml_value(k)} = {toml_value(v)}"
-                  for k, v in g["calls.sources"].value.items()]  # type: ignore[attr-defined]
+        lines += [
+            f"{toml_value(k)} = {toml_value(v)}"
+            for k, v in g["calls.sources"].value.items()
+        ]  # type: ignore[attr-defined]
     return lines
 
 

@@ -79,8 +79,11 @@ def build_profiles(
     keys = [LEVEL, AREA_ID, s.CATEGORY]
     grid = _all_keys(areas, with_all[s.CATEGORY].unique())
     windows = {
-        "last28": w.last28, "prior28": w.prior28, "ytd": w.ytd,
-        "prior_ytd": w.prior_ytd, "last365": w.last365,
+        "last28": w.last28,
+        "prior28": w.prior28,
+        "ytd": w.ytd,
+        "prior_ytd": w.prior_ytd,
+        "last365": w.last365,
     }
     for name, (start, end) in windows.items():
         inside = with_all[(with_all[DAY] >= start) & (with_all[DAY] <= end)]
@@ -104,7 +107,9 @@ def _all_keys(areas: pd.DataFrame, categories: np.ndarray) -> pd.DataFrame:
     return base.merge(cats, how="cross")
 
 
-def _add_test(grid: pd.DataFrame, now: str, before: str, ratio: float, tag: str) -> None:
+def _add_test(
+    grid: pd.DataFrame, now: str, before: str, ratio: float, tag: str
+) -> None:
     tests = [
         compare_counts(int(a), int(b), ratio)
         for a, b in zip(grid[now].to_numpy(), grid[before].to_numpy(), strict=True)
@@ -172,15 +177,22 @@ def compare_categories(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Data
     ).fillna(0)
     order = {c: i for i, c in enumerate(s.CATEGORIES)}
     merged = merged.sort_values(s.CATEGORY, key=lambda c: c.map(order))
-    total = pd.DataFrame([{
-        s.CATEGORY: s.ALL_CATEGORIES, N: merged[N].sum(),
-        "previous": merged["previous"].sum(),
-    }])
+    total = pd.DataFrame(
+        [
+            {
+                s.CATEGORY: s.ALL_CATEGORIES,
+                N: merged[N].sum(),
+                "previous": merged["previous"].sum(),
+            }
+        ]
+    )
     merged = pd.concat([merged, total], ignore_index=True)
     merged[N] = merged[N].astype("int64")
     merged["previous"] = merged["previous"].astype("int64")
     merged["change"] = merged[N] - merged["previous"]
-    tests = [compare_counts(a, b) for a, b in zip(merged[N], merged["previous"], strict=True)]
+    tests = [
+        compare_counts(a, b) for a, b in zip(merged[N], merged["previous"], strict=True)
+    ]
     merged["p_value"] = [t.p_value for t in tests]
     merged["verdict"] = [t.verdict for t in tests]
     return merged.reset_index(drop=True)
@@ -206,14 +218,17 @@ def align_prior_year(
 
     out = []
     for name, frame, shift in (
-        ("selected period", this_year, 0), ("a year earlier", prior_year, 364)
+        ("selected period", this_year, 0),
+        ("a year earlier", prior_year, 364),
     ):
         values = filled(frame, shift)
         out.append(pd.DataFrame({"week": weeks, N: values.to_numpy(), "series": name}))
     return pd.concat(out, ignore_index=True)
 
 
-def profile_sentences(profile: pd.DataFrame, categories: tuple[str, ...] = ()) -> list[str]:
+def profile_sentences(
+    profile: pd.DataFrame, categories: tuple[str, ...] = ()
+) -> list[str]:
     """The stored 28-day and year-to-date comparisons of one area, in words.
 
     ``profile`` is the area's rows of the ``profiles`` table; ``categories``
@@ -236,9 +251,9 @@ def profile_sentences(profile: pd.DataFrame, categories: tuple[str, ...] = ()) -
             "in the 28 days to " + f"{as_of:%d %b %Y}", "in the 28 days before"
         )
         ytd_ratio = _ytd_ratio(as_of)
-        ytd = compare_counts(int(row["ytd"]), int(row["prior_ytd"]), ytd_ratio).describe(
-            f"this year to {month_day}", f"in the same part of {as_of.year - 1}"
-        )
+        ytd = compare_counts(
+            int(row["ytd"]), int(row["prior_ytd"]), ytd_ratio
+        ).describe(f"this year to {month_day}", f"in the same part of {as_of.year - 1}")
         sentences.append(f"{label}: {last28}")
         sentences.append(f"{label}: {ytd}")
     return sentences
@@ -246,4 +261,6 @@ def profile_sentences(profile: pd.DataFrame, categories: tuple[str, ...] = ()) -
 
 def _ytd_ratio(as_of: pd.Timestamp) -> float:
     w = Windows(as_of)
-    return ((w.ytd[1] - w.ytd[0]).days + 1) / ((w.prior_ytd[1] - w.prior_ytd[0]).days + 1)
+    return ((w.ytd[1] - w.ytd[0]).days + 1) / (
+        (w.prior_ytd[1] - w.prior_ytd[0]).days + 1
+    )

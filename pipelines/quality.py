@@ -37,19 +37,26 @@ def file_quality(
     gets its row of zeros.
     """
     read = staged.groupby(_KEYS).size().rename("read")
-    kept = pd.concat(
-        [derived.incidents[_KEYS], derived.netted[_KEYS]]
-    ).groupby(_KEYS).size().rename("kept")
+    kept = (
+        pd.concat([derived.incidents[_KEYS], derived.netted[_KEYS]])
+        .groupby(_KEYS)
+        .size()
+        .rename("kept")
+    )
     reasons = (
-        derived.quarantine.groupby(_KEYS + ["reason"]).size().unstack(fill_value=0)
+        derived.quarantine.groupby(_KEYS + ["reason"])
+        .size()
+        .unstack(fill_value=0)
         .reindex(columns=list(s.QUARANTINE_REASONS), fill_value=0)
         .add_prefix("q_")
     )
     located = staged.groupby(_KEYS)[s.LOCATED].sum().rename("_located")
     dates = derived.incidents.groupby(_KEYS)[s.OCCURRED_AT].agg(["min", "max"])
     unmapped = (
-        staged[staged[ISSUE] == "unmapped_code"].groupby(_KEYS)[s.OFFENSE_CODE]
-        .nunique().rename("unmapped_codes")
+        staged[staged[ISSUE] == "unmapped_code"]
+        .groupby(_KEYS)[s.OFFENSE_CODE]
+        .nunique()
+        .rename("unmapped_codes")
     )
     table = pd.concat([read, kept, reasons, located, dates, unmapped], axis=1)
     if files:
@@ -61,16 +68,28 @@ def file_quality(
     table[q_cols] = table[q_cols].astype("int64")
     table["quarantined"] = table[q_cols].sum(axis=1)
     table["located_share"] = table["_located"] / table["read"].where(table["read"] > 0)
-    table["inside_share"] = 1 - table["q_outside_jurisdiction"] / table["_located"].where(
-        table["_located"] > 0
-    )
+    table["inside_share"] = 1 - table["q_outside_jurisdiction"] / table[
+        "_located"
+    ].where(table["_located"] > 0)
     table["date_failures"] = table["q_bad_date"] + table["q_future_date"]
     table = table.rename(columns={"min": "first_date", "max": "last_date"})
     for column in ("read", "kept", "unmapped_codes"):
         table[column] = table[column].astype("int64")
     return table[
-        ["source", "file", "read", "kept", "quarantined", *q_cols, "located_share",
-         "inside_share", "first_date", "last_date", "date_failures", "unmapped_codes"]
+        [
+            "source",
+            "file",
+            "read",
+            "kept",
+            "quarantined",
+            *q_cols,
+            "located_share",
+            "inside_share",
+            "first_date",
+            "last_date",
+            "date_failures",
+            "unmapped_codes",
+        ]
     ]
 
 
@@ -91,12 +110,20 @@ class QualityReport:
 
 def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
     """Per-file quality figures (see :func:`file_quality`) summed per source."""
-    numeric = ["read", "kept", "quarantined",
-               *[c for c in files.columns if c.startswith("q_")], "date_failures"]
+    numeric = [
+        "read",
+        "kept",
+        "quarantined",
+        *[c for c in files.columns if c.startswith("q_")],
+        "date_failures",
+    ]
     grouped = files.groupby("source")
     out = grouped[numeric].sum()
-    located = (files["located_share"].fillna(0) * files["read"]).groupby(
-        files["source"]).sum()
+    located = (
+        (files["located_share"].fillna(0) * files["read"])
+        .groupby(files["source"])
+        .sum()
+    )
     out["located_share"] = located / out["read"].where(out["read"] > 0)
     out["inside_share"] = 1 - out["q_outside_jurisdiction"] / located.where(located > 0)
     out["first_date"] = grouped["first_date"].min()
@@ -114,8 +141,11 @@ def quality_report(
     """Everything ``beatprofile check`` prints, from a dry run's frames."""
     unmapped = (
         staged[staged[ISSUE] == "unmapped_code"]
-        .groupby([s.SOURCE, s.OFFENSE_CODE, s.OFFENSE_DESC]).size()
-        .rename("rows").reset_index().sort_values("rows", ascending=False)
+        .groupby([s.SOURCE, s.OFFENSE_CODE, s.OFFENSE_DESC])
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values("rows", ascending=False)
     )
     return QualityReport(
         files=file_quality(staged, derived, files),
@@ -136,8 +166,9 @@ def largest_disagreements(
     """
     label_col, area_col = s.label_column(level), s.area_column(level)
     if label_col not in incidents or incidents.empty:
-        return pd.DataFrame(columns=[s.SOURCE, s.FILE, s.LINE, "label", "assigned",
-                                     "distance_m"])
+        return pd.DataFrame(
+            columns=[s.SOURCE, s.FILE, s.LINE, "label", "assigned", "distance_m"]
+        )
     labels = normalize_area_ids(incidents[label_col].fillna(pd.NA))
     polygons = pd.Series(finest.geometry.values, index=finest["area_id"].values)
     differ = (
@@ -148,11 +179,16 @@ def largest_disagreements(
     rows = incidents[differ]
     points = shapely.points(rows[s.X].to_numpy(), rows[s.Y].to_numpy())
     distance = shapely.distance(points, polygons.reindex(labels[differ]).to_numpy())
-    out = pd.DataFrame({
-        s.SOURCE: rows[s.SOURCE].to_numpy(), s.FILE: rows[s.FILE].to_numpy(),
-        s.LINE: rows[s.LINE].to_numpy(), "label": labels[differ].to_numpy(),
-        "assigned": rows[area_col].to_numpy(), "distance_m": np.round(distance, 1),
-    })
+    out = pd.DataFrame(
+        {
+            s.SOURCE: rows[s.SOURCE].to_numpy(),
+            s.FILE: rows[s.FILE].to_numpy(),
+            s.LINE: rows[s.LINE].to_numpy(),
+            "label": labels[differ].to_numpy(),
+            "assigned": rows[area_col].to_numpy(),
+            "distance_m": np.round(distance, 1),
+        }
+    )
     return out.sort_values("distance_m", ascending=False).head(n).reset_index(drop=True)
 
 
@@ -192,7 +228,9 @@ def format_quality_report(report: QualityReport) -> str:
                 f"point-in-polygon ({agree['compared']:,} rows)"
             )
     if len(report.disagreements):
-        lines.append("Largest disagreements with the source's own label (finest level):")
+        lines.append(
+            "Largest disagreements with the source's own label (finest level):"
+        )
         for _, row in report.disagreements.iterrows():
             lines.append(
                 f"  {row[s.FILE]} line {row[s.LINE]}: label {row['label']}, assigned "
@@ -216,5 +254,11 @@ def _day(value) -> str:
     return "n/a" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
-__all__ = ["ALL_SOURCES", "QualityReport", "file_quality", "format_quality_report",
-           "largest_disagreements", "quality_report"]
+__all__ = [
+    "ALL_SOURCES",
+    "QualityReport",
+    "file_quality",
+    "format_quality_report",
+    "largest_disagreements",
+    "quality_report",
+]

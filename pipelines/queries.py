@@ -53,7 +53,10 @@ def date_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
 
 def categories_present(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Categories with at least one incident, in taxonomy order."""
-    found = {r[0] for r in con.execute("SELECT DISTINCT category FROM daily_counts").fetchall()}
+    found = {
+        r[0]
+        for r in con.execute("SELECT DISTINCT category FROM daily_counts").fetchall()
+    }
     return [c for c in s.CATEGORIES if c in found]
 
 
@@ -171,7 +174,9 @@ def quarantined_points(
     total = con.execute(f"SELECT count(*) {where}", [reason]).fetchone()[0]
     rows = con.execute(
         "SELECT source, file, line, incident_id, offense_desc, message, lon, lat "
-        f"{where} ORDER BY source, file, line LIMIT ?", [reason, limit]).df()
+        f"{where} ORDER BY source, file, line LIMIT ?",
+        [reason, limit],
+    ).df()
     return rows, int(total)
 
 
@@ -179,22 +184,27 @@ def hotspot_layer(con: duckdb.DuckDBPyConnection, category: str) -> gpd.GeoDataF
     """Every grid cell with its hotspot figures for one category (lon/lat squares)."""
     frame = con.execute(
         "SELECT c.*, g.inside_share, g.area_km2, g.geometry_wkb FROM hotspot_cells c "
-        "JOIN hotspot_grid g USING (cell_id) WHERE c.category = ?", [category]).df()
+        "JOIN hotspot_grid g USING (cell_id) WHERE c.category = ?",
+        [category],
+    ).df()
     geometry = shapely.from_wkb([bytes(b) for b in frame.pop("geometry_wkb")])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=LONLAT)
 
 
 def hotspot_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Categories with hotspot figures (``all`` first, then taxonomy order)."""
-    found = {r[0] for r in con.execute(
-        "SELECT DISTINCT category FROM hotspot_cells").fetchall()}
+    found = {
+        r[0]
+        for r in con.execute("SELECT DISTINCT category FROM hotspot_cells").fetchall()
+    }
     return [c for c in (s.ALL_CATEGORIES, *s.CATEGORIES) if c in found]
 
 
 def rankings(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
     """Problem-priority rankings of one level, best first."""
     return con.execute(
-        "SELECT * FROM rankings WHERE level = ? ORDER BY rank", [level]).df()
+        "SELECT * FROM rankings WHERE level = ? ORDER BY rank", [level]
+    ).df()
 
 
 def backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -208,7 +218,8 @@ def cell_incidents(
     """Incidents of the hotspot window inside one grid cell (analyst view only)."""
     cell = con.execute(
         "SELECT g.x, g.y, c.cell_size_m, c.window_start, c.window_end FROM hotspot_grid g "
-        "JOIN hotspot_cells c USING (cell_id) WHERE cell_id = ? LIMIT 1", [cell_id]
+        "JOIN hotspot_cells c USING (cell_id) WHERE cell_id = ? LIMIT 1",
+        [cell_id],
     ).fetchone()
     if cell is None:
         return pd.DataFrame()
@@ -221,7 +232,9 @@ def cell_incidents(
         "SELECT occurred_at, category, offense_desc, block_address, incident_id, source "
         "FROM incidents WHERE kind = 'report' AND located AND x >= ? AND x < ? "
         "AND y >= ? AND y < ? AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY "
-        f"{category_clause} ORDER BY occurred_at DESC LIMIT {int(limit)}", params).df()
+        f"{category_clause} ORDER BY occurred_at DESC LIMIT {int(limit)}",
+        params,
+    ).df()
 
 
 def area_incidents(
@@ -234,7 +247,8 @@ def area_incidents(
         f"FROM incidents WHERE kind = 'report' AND {column} = ? AND occurred_at >= ? "
         f"AND occurred_at < ? + INTERVAL 1 DAY {_category_clause(f)} "
         f"ORDER BY occurred_at DESC LIMIT {int(limit)}",
-        [area_id, f.start, f.end, *_category_params(f)]).df()
+        [area_id, f.start, f.end, *_category_params(f)],
+    ).df()
 
 
 def level_daily(
@@ -245,7 +259,9 @@ def level_daily(
     params = [level, list(categories)] if categories else [level]
     return con.execute(
         f"SELECT area_id, day, sum(n)::BIGINT AS n FROM daily_counts WHERE level = ? "
-        f"{clause} GROUP BY ALL", params).df()
+        f"{clause} GROUP BY ALL",
+        params,
+    ).df()
 
 
 def child_areas(
@@ -256,7 +272,9 @@ def child_areas(
     rows = con.execute(
         f"SELECT {child} AS child, arg_max({parent}, n) AS parent FROM ("
         f"SELECT {child}, {parent}, count(*) AS n FROM incidents GROUP BY ALL) "
-        f"GROUP BY child HAVING parent = ? ORDER BY child", [parent_id]).fetchall()
+        f"GROUP BY child HAVING parent = ? ORDER BY child",
+        [parent_id],
+    ).fetchall()
     return [r[0] for r in rows]
 
 

@@ -89,11 +89,14 @@ def period_counts(
     rows = daily[(daily["level"] == level) & daily["area_id"].notna()]
     period = block_codes(rows["day"], as_of, PERIOD_DAYS)
     keep = (period >= 0) & (period < periods)
-    frame = pd.DataFrame({
-        "area_id": rows["area_id"].to_numpy()[keep],
-        s.CATEGORY: rows[s.CATEGORY].to_numpy()[keep],
-        "period": period[keep], "n": rows["n"].to_numpy()[keep],
-    })
+    frame = pd.DataFrame(
+        {
+            "area_id": rows["area_id"].to_numpy()[keep],
+            s.CATEGORY: rows[s.CATEGORY].to_numpy()[keep],
+            "period": period[keep],
+            "n": rows["n"].to_numpy()[keep],
+        }
+    )
     return frame.groupby(["area_id", s.CATEGORY, "period"], as_index=False)["n"].sum()
 
 
@@ -113,17 +116,23 @@ def recent_cells(
         ``area_id, category, cell_id`` (``cell_id`` -1 when off the grid).
     """
     column = s.area_column(level)
-    missing = [c for c in (s.X, s.Y, s.OCCURRED_AT, s.CATEGORY, column)
-               if c not in incidents.columns]
+    missing = [
+        c
+        for c in (s.X, s.Y, s.OCCURRED_AT, s.CATEGORY, column)
+        if c not in incidents.columns
+    ]
     if missing:
         raise ValueError(f"incidents is missing columns {missing}")
     recent = incidents[block_codes(incidents[s.OCCURRED_AT], as_of, PERIOD_DAYS) == 0]
     position = cell_of(grid, recent[s.X].to_numpy(), recent[s.Y].to_numpy())
     cell_id = np.where(position >= 0, grid.cell_id[np.maximum(position, 0)], -1)
-    return pd.DataFrame({
-        "area_id": recent[column].astype(str).to_numpy(),
-        s.CATEGORY: recent[s.CATEGORY].to_numpy(), "cell_id": cell_id,
-    })
+    return pd.DataFrame(
+        {
+            "area_id": recent[column].astype(str).to_numpy(),
+            s.CATEGORY: recent[s.CATEGORY].to_numpy(),
+            "cell_id": cell_id,
+        }
+    )
 
 
 def hotspot_concentration(
@@ -152,9 +161,14 @@ def hotspot_concentration(
     )
     flagged["_hot"] = flagged["_hot"].fillna(False).astype(bool)
     keys = ["area_id", s.CATEGORY]
-    out = flagged.groupby(keys).agg(
-        recent_n=("cell_id", "size"), hot_n=("_hot", "sum"),
-    ).reset_index()
+    out = (
+        flagged.groupby(keys)
+        .agg(
+            recent_n=("cell_id", "size"),
+            hot_n=("_hot", "sum"),
+        )
+        .reset_index()
+    )
     cells = flagged[flagged["_hot"]].groupby(keys)["cell_id"].nunique()
     cells = cells.rename("hot_cells")
     out = out.merge(cells, on=keys, how="left")
@@ -209,8 +223,13 @@ def rank_problems(
     _check(daily, areas, settings)
     k, base = settings.persistence_periods, settings.baseline_periods
     counts = period_counts(daily, level, as_of, max(k + base, 2))
-    table = counts.pivot_table(index=["area_id", s.CATEGORY], columns="period",
-                               values="n", aggfunc="sum", fill_value=0)
+    table = counts.pivot_table(
+        index=["area_id", s.CATEGORY],
+        columns="period",
+        values="n",
+        aggfunc="sum",
+        fill_value=0,
+    )
     table = table.reindex(columns=range(max(k + base, 2)), fill_value=0)
     rows = table.reset_index()[["area_id", s.CATEGORY]]
     rows = rows[rows[s.CATEGORY].isin(s.CATEGORIES)].reset_index(drop=True)
@@ -219,7 +238,7 @@ def rank_problems(
     rows = _with_areas(rows, areas, level)
     rows["last28"] = matrix[:, 0].astype("int64")
     rows["prior28"] = matrix[:, 1].astype("int64")
-    baseline = matrix[:, k:k + base].mean(axis=1)
+    baseline = matrix[:, k : k + base].mean(axis=1)
     rows["baseline_mean"] = baseline
     rows["periods_above"] = (matrix[:, :k] > baseline[:, None]).sum(axis=1)
     _add_components(rows, concentration, community, settings)
@@ -255,8 +274,10 @@ def _with_areas(rows: pd.DataFrame, areas: pd.DataFrame, level: str) -> pd.DataF
 
 
 def _add_components(
-    rows: pd.DataFrame, concentration: pd.DataFrame | None,
-    community: pd.DataFrame | None, settings: RankingSettings,
+    rows: pd.DataFrame,
+    concentration: pd.DataFrame | None,
+    community: pd.DataFrame | None,
+    settings: RankingSettings,
 ) -> None:
     """Compute the six components (and their inputs) in place."""
     if settings.volume_basis == "per_km2":
@@ -268,8 +289,10 @@ def _add_components(
     rows["harm_weight"] = rows[s.CATEGORY].map(dict(settings.harm)).fillna(0.0)
     rows["volume"] = _percentile(rows["rate"])
     rows["harm"] = _percentile(rows["rate"] * rows["harm_weight"])
-    tests = [compare_counts(int(a), int(b), alpha=settings.trend_alpha)
-             for a, b in zip(rows["last28"], rows["prior28"], strict=True)]
+    tests = [
+        compare_counts(int(a), int(b), alpha=settings.trend_alpha)
+        for a, b in zip(rows["last28"], rows["prior28"], strict=True)
+    ]
     rows["p_trend"] = [t.p_value for t in tests]
     rows["trend_verdict"] = [t.verdict for t in tests]
     sign = np.array([{"up": 1.0, "down": -1.0}.get(t.verdict, 0.0) for t in tests])
@@ -279,8 +302,12 @@ def _add_components(
     rows["hot_cells"] = rows["hot_cells"].astype("int64")
     rows["hotspot"] = rows["hot_share"]
     rows["persistence"] = rows["periods_above"] / settings.persistence_periods
-    _merge_into(rows, _community(community, rows["level"].iloc[0] if len(rows) else ""),
-                ["priority"], (0.0,))
+    _merge_into(
+        rows,
+        _community(community, rows["level"].iloc[0] if len(rows) else ""),
+        ["priority"],
+        (0.0,),
+    )
     rows["community"] = rows["priority"].clip(0.0, 1.0)
 
 
@@ -291,7 +318,9 @@ def _percentile(values: pd.Series) -> pd.Series:
 
 
 def _merge_into(
-    rows: pd.DataFrame, extra: pd.DataFrame | None, columns: list[str],
+    rows: pd.DataFrame,
+    extra: pd.DataFrame | None,
+    columns: list[str],
     defaults: tuple,
 ) -> None:
     keys = ["area_id", s.CATEGORY]
@@ -299,8 +328,9 @@ def _merge_into(
         for column, default in zip(columns, defaults, strict=True):
             rows[column] = default
         return
-    merged = rows[keys].merge(extra[keys + columns].astype({"area_id": str}),
-                              on=keys, how="left")
+    merged = rows[keys].merge(
+        extra[keys + columns].astype({"area_id": str}), on=keys, how="left"
+    )
     for column, default in zip(columns, defaults, strict=True):
         rows[column] = merged[column].fillna(default).to_numpy()
 
@@ -315,24 +345,34 @@ def _community(community: pd.DataFrame | None, level: str) -> pd.DataFrame | Non
 
 def _order(rows: pd.DataFrame) -> pd.DataFrame:
     taxonomy = {c: i for i, c in enumerate(s.CATEGORIES)}
-    ordered = rows.assign(_tax=rows[s.CATEGORY].map(taxonomy)).sort_values(
-        ["score", "last28", "area_id", "_tax"], ascending=[False, False, True, True],
-        kind="mergesort",
-    ).drop(columns="_tax").reset_index(drop=True)
+    ordered = (
+        rows.assign(_tax=rows[s.CATEGORY].map(taxonomy))
+        .sort_values(
+            ["score", "last28", "area_id", "_tax"],
+            ascending=[False, False, True, True],
+            kind="mergesort",
+        )
+        .drop(columns="_tax")
+        .reset_index(drop=True)
+    )
     ordered.insert(0, "rank", np.arange(1, len(ordered) + 1))
     return ordered
 
 
 def _reason(row, k: int) -> str:
     """One sentence: counts and trend, hot cells, persistence, community."""
-    area = row.area_id if str(row.name) in ("", "nan", str(row.area_id)) else (
-        f"{row.area_id} ({row.name})"
+    area = (
+        row.area_id
+        if str(row.name) in ("", "nan", str(row.area_id))
+        else (f"{row.area_id} ({row.name})")
     )
     trend = {"up": "significant rise", "down": "significant fall"}.get(
         row.trend_verdict, "no significant change"
     )
-    parts = [f"{str(row.category).capitalize()} in {area}: {row.last28} in the last "
-             f"28 days against {row.prior28} before ({trend})"]
+    parts = [
+        f"{str(row.category).capitalize()} in {area}: {row.last28} in the last "
+        f"28 days against {row.prior28} before ({trend})"
+    ]
     if row.hot_cells > 0:
         cells = "cell holds" if row.hot_cells == 1 else "cells hold"
         parts.append(

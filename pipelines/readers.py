@@ -106,8 +106,11 @@ def _parse_csv(text: str, path: Path) -> pd.DataFrame:
             f"{path}: line {reader.line_num}: not readable as CSV ({exc}); check the "
             "delimiter and quoting"
         ) from exc
-    if width == 1 and records and "," not in header[0] and any(
-        d in header[0] for d in ";\t|"
+    if (
+        width == 1
+        and records
+        and "," not in header[0]
+        and any(d in header[0] for d in ";\t|")
     ):
         raise InputFileError(
             f"{path}: the header has one column ('{header[0][:60]}'); the file seems "
@@ -144,17 +147,22 @@ def _fit_fields(fields: list[str], width: int) -> tuple[list[str], str | None]:
     problem = f"{len(fields)} fields where the header has {width}"
     if len(fields) < width:
         return fields + [""] * (width - len(fields)), problem
-    return fields[: width - 1] + [",".join(fields[width - 1:])], problem
+    return fields[: width - 1] + [",".join(fields[width - 1 :])], problem
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            f"{path}: this is a zip archive, not a CSV export; unzip it and load the "
+            "CSV inside"
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputFileError(
             f"{path}: the file is UTF-16 encoded; expected UTF-8 (or Windows-1252) "
             "text. Save it again as 'CSV UTF-8'"
         )
     if data.startswith(_BOM):
-        data = data[len(_BOM):]
+        data = data[len(_BOM) :]
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

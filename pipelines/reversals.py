@@ -53,11 +53,16 @@ def net_reversals(rows: pd.DataFrame) -> NettingResult:
     """
     negative = (rows[s.COUNT] == -1).to_numpy()
     if not negative.any():
-        return NettingResult(rows, rows.iloc[0:0].assign(**{NETTED_ROLE: ""}), rows.iloc[0:0])
+        return NettingResult(
+            rows, rows.iloc[0:0].assign(**{NETTED_ROLE: ""}), rows.iloc[0:0]
+        )
     neg_keys = rows.loc[negative, _KEY].drop_duplicates()
-    involved = rows.reset_index(drop=True).merge(
-        neg_keys.assign(_hit=True), on=_KEY, how="left"
-    )["_hit"].fillna(False).to_numpy(dtype=bool)
+    involved = (
+        rows.reset_index(drop=True)
+        .merge(neg_keys.assign(_hit=True), on=_KEY, how="left")["_hit"]
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     positions = np.flatnonzero(involved)
     sub = rows.iloc[positions].assign(_pos=positions).sort_values(_KEY + _ORDER)
     cancelled, matched, unmatched = _match_groups(sub)

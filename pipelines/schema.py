@@ -35,7 +35,13 @@ UNIT: Final = "unit"
 DISPOSITION: Final = "disposition"
 
 CALL_COLUMNS: Final = (
-    PRIORITY, CALL_SOURCE, QUEUED_AT, DISPATCHED_AT, ARRIVED_AT, CLEARED_AT, UNIT,
+    PRIORITY,
+    CALL_SOURCE,
+    QUEUED_AT,
+    DISPATCHED_AT,
+    ARRIVED_AT,
+    CLEARED_AT,
+    UNIT,
     DISPOSITION,
 )
 
@@ -43,9 +49,23 @@ Kind = Literal["report", "call"]
 
 # Normalized offense taxonomy (DESIGN), in display order.
 CATEGORIES: Final = (
-    "homicide", "sex offense", "robbery", "aggravated assault", "simple assault",
-    "burglary", "theft", "theft from vehicle", "motor vehicle theft", "arson",
-    "vandalism", "drugs", "weapons", "disorder", "domestic", "traffic", "fraud",
+    "homicide",
+    "sex offense",
+    "robbery",
+    "aggravated assault",
+    "simple assault",
+    "burglary",
+    "theft",
+    "theft from vehicle",
+    "motor vehicle theft",
+    "arson",
+    "vandalism",
+    "drugs",
+    "weapons",
+    "disorder",
+    "domestic",
+    "traffic",
+    "fraud",
     "other",
 )
 SENSITIVE_CATEGORIES: Final = frozenset({"sex offense", "domestic"})
@@ -53,12 +73,24 @@ ALL_CATEGORIES: Final = "all"
 
 # Quarantine reason codes.
 QuarantineReason = Literal[
-    "no_location", "outside_jurisdiction", "bad_date", "future_date", "duplicate",
-    "unmapped_code", "unparseable_row", "reversal_without_original",
+    "no_location",
+    "outside_jurisdiction",
+    "bad_date",
+    "future_date",
+    "duplicate",
+    "unmapped_code",
+    "unparseable_row",
+    "reversal_without_original",
 ]
 QUARANTINE_REASONS: Final = (
-    "no_location", "outside_jurisdiction", "bad_date", "future_date", "duplicate",
-    "unmapped_code", "unparseable_row", "reversal_without_original",
+    "no_location",
+    "outside_jurisdiction",
+    "bad_date",
+    "future_date",
+    "duplicate",
+    "unmapped_code",
+    "unparseable_row",
+    "reversal_without_original",
 )
 
 # How an incident got its area at one level.
@@ -82,15 +114,35 @@ def method_column(level: str) -> str:
 
 # DuckDB types of the staged rows (one per input row, before netting and areas).
 STAGED_TYPES: Final = {
-    SOURCE: "VARCHAR", KIND: "VARCHAR", FILE: "VARCHAR", LINE: "BIGINT",
-    INCIDENT_ID: "VARCHAR", OFFENSE_CODE: "VARCHAR", OFFENSE_DESC: "VARCHAR",
-    BLOCK_ADDRESS: "VARCHAR", OCCURRED_AT: "TIMESTAMP", REPORTED_AT: "TIMESTAMP",
-    COUNT: "INTEGER", CATEGORY: "VARCHAR", SENSITIVE: "BOOLEAN", X: "DOUBLE",
-    Y: "DOUBLE", LON: "DOUBLE", LAT: "DOUBLE", LOCATED: "BOOLEAN",
-    PRIORITY: "VARCHAR", CALL_SOURCE: "VARCHAR", QUEUED_AT: "TIMESTAMP",
-    DISPATCHED_AT: "TIMESTAMP", ARRIVED_AT: "TIMESTAMP", CLEARED_AT: "TIMESTAMP",
-    UNIT: "VARCHAR", DISPOSITION: "VARCHAR", "updated_at": "TIMESTAMP",
-    RAW: "VARCHAR", "issue": "VARCHAR",
+    SOURCE: "VARCHAR",
+    KIND: "VARCHAR",
+    FILE: "VARCHAR",
+    LINE: "BIGINT",
+    INCIDENT_ID: "VARCHAR",
+    OFFENSE_CODE: "VARCHAR",
+    OFFENSE_DESC: "VARCHAR",
+    BLOCK_ADDRESS: "VARCHAR",
+    OCCURRED_AT: "TIMESTAMP",
+    REPORTED_AT: "TIMESTAMP",
+    COUNT: "INTEGER",
+    CATEGORY: "VARCHAR",
+    SENSITIVE: "BOOLEAN",
+    X: "DOUBLE",
+    Y: "DOUBLE",
+    LON: "DOUBLE",
+    LAT: "DOUBLE",
+    LOCATED: "BOOLEAN",
+    PRIORITY: "VARCHAR",
+    CALL_SOURCE: "VARCHAR",
+    QUEUED_AT: "TIMESTAMP",
+    DISPATCHED_AT: "TIMESTAMP",
+    ARRIVED_AT: "TIMESTAMP",
+    CLEARED_AT: "TIMESTAMP",
+    UNIT: "VARCHAR",
+    DISPOSITION: "VARCHAR",
+    "updated_at": "TIMESTAMP",
+    RAW: "VARCHAR",
+    "issue": "VARCHAR",
     "issue_message": "VARCHAR",
 }
 

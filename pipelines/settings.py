@@ -132,18 +132,24 @@ def load_settings(path: str | Path) -> Settings:
         sources=tuple(_source(item, base, path) for item in doc.get("sources", [])),
         levels=_levels(doc.get("levels", []), base, path),
         store_path=_resolve(base, store_path),
-        tolerance_m=_number(doc.get("assignment", {}), "tolerance_m", 1.0,
-                            "[assignment]", path),
-        min_count_public=int(_number(doc.get("public", {}), "min_count", 3, "[public]",
-                                     path)),
+        tolerance_m=_number(
+            doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
+        ),
+        min_count_public=int(
+            _number(doc.get("public", {}), "min_count", 3, "[public]", path)
+        ),
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
-        tiles_attribution=doc.get("map", {}).get("attribution", "Map tiles: your tile server"),
+        tiles_attribution=doc.get("map", {}).get(
+            "attribution", "Map tiles: your tile server"
+        ),
         config_path=path,
         analysis=AnalysisSettings(
             hotspots=dict(doc.get("hotspots", {})),
             ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
-            harm={str(k): _number(doc["harm"], k, 0, "[harm]", path)
-                  for k in doc.get("harm", {})},
+            harm={
+                str(k): _number(doc["harm"], k, 0, "[harm]", path)
+                for k in doc.get("harm", {})
+            },
             backtest=dict(doc.get("backtest", {})),
         ),
     )
@@ -192,8 +198,11 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
         levels.append(
             LevelConfig(
                 name=name,
-                polygons=_resolve(base, _text(item, "polygons", f"level '{name}'", path))
-                if "polygons" in item else None,
+                polygons=_resolve(
+                    base, _text(item, "polygons", f"level '{name}'", path)
+                )
+                if "polygons" in item
+                else None,
                 id_field=_optional_text(item, "id_field", name, path),
                 name_field=_optional_text(item, "name_field", name, path),
                 parent_field=_optional_text(item, "parent_field", name, path),

@@ -15,7 +15,9 @@ from pipelines.simulation.simulate import simulate_cad
 from pipelines.store import connect_read_only
 from pipelines.workload_tables import UNITS_TABLE
 
-SIMULATED_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "simulated_cad.toml"
+SIMULATED_PROFILE = (
+    Path(__file__).resolve().parent.parent / "profiles" / "simulated_cad.toml"
+)
 
 
 def simulate_into_store(
@@ -43,7 +45,8 @@ def simulate_into_store(
     report = run_build(
         settings,
         extra_files=[(SourceConfig(profile=SIMULATED_PROFILE, files=()), path)],
-        incremental=True, progress=progress,
+        incremental=True,
+        progress=progress,
         replace_sources=frozenset({result.source_name}),
         extra_tables={UNITS_TABLE: units},
     )

@@ -23,9 +23,20 @@ UPDATED_AT = "updated_at"  # when the source last changed the record
 CALL_SOURCES = ("911", "phone", "on-view", "alarm", "report", "other")
 
 _FIELDS = (
-    schema.INCIDENT_ID, schema.OFFENSE_CODE, schema.OFFENSE_DESC, schema.OCCURRED_AT,
-    schema.REPORTED_AT, schema.COUNT, schema.X, schema.Y, schema.LON, schema.LAT,
-    schema.BLOCK_ADDRESS, LOCATION_TEXT, UPDATED_AT, *schema.CALL_COLUMNS,
+    schema.INCIDENT_ID,
+    schema.OFFENSE_CODE,
+    schema.OFFENSE_DESC,
+    schema.OCCURRED_AT,
+    schema.REPORTED_AT,
+    schema.COUNT,
+    schema.X,
+    schema.Y,
+    schema.LON,
+    schema.LAT,
+    schema.BLOCK_ADDRESS,
+    LOCATION_TEXT,
+    UPDATED_AT,
+    *schema.CALL_COLUMNS,
 )
 _REQUIRED = (schema.INCIDENT_ID, schema.OCCURRED_AT)
 
@@ -174,7 +185,8 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
         else None,
         sensitive_column=doc.get("sensitive", {}).get("column"),
         sensitive_true=tuple(
-            str(v).upper() for v in doc.get("sensitive", {}).get("true_values", ["TRUE"])
+            str(v).upper()
+            for v in doc.get("sensitive", {}).get("true_values", ["TRUE"])
         ),
         call_sources=_parse_call_sources(doc.get("calls", {}).get("sources", {}), path),
         unique_ids=bool(source.get("unique_ids", False)),
@@ -221,7 +233,10 @@ def _parse_ranges(items: list[dict], width: int, path: Path) -> list[CodeRange]:
         for key in ("from", "to", "category"):
             if key not in item:
                 raise ConfigError(f"{path}: {where} needs `{key}`")
-        start, end = pad_code(str(item["from"]), width), pad_code(str(item["to"]), width)
+        start, end = (
+            pad_code(str(item["from"]), width),
+            pad_code(str(item["to"]), width),
+        )
         if len(start) != len(end):
             raise ConfigError(
                 f'{path}: {where} bounds "{start}" and "{end}" differ in length; set '
@@ -310,7 +325,8 @@ def _missing_xy(value: object, path: Path) -> tuple[float, float] | None:
     if value is None:
         return None
     if (
-        not isinstance(value, list) or len(value) != 2
+        not isinstance(value, list)
+        or len(value) != 2
         or not all(isinstance(v, int | float) for v in value)
     ):
         raise ConfigError(

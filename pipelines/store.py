@@ -39,9 +39,9 @@ _FIXED_DDL = {
 
 
 @contextlib.contextmanager
-def building(store_path: Path, start_from_existing: bool = False) -> Iterator[
-    duckdb.DuckDBPyConnection
-]:
+def building(
+    store_path: Path, start_from_existing: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a fresh build file; swap it in on success.
 
     Parameters
@@ -122,7 +122,9 @@ def connect_read_only(store_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def replace_table(
-    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    frame: pd.DataFrame,
     order_by: str | None = None,
 ) -> None:
     """Create (or recreate) table ``name`` from a frame, optionally sorted."""
@@ -154,7 +156,9 @@ def write_meta(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> Non
 
 def known_file_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     """(source, sha256) of every export already in the store."""
-    return {tuple(r) for r in con.execute("SELECT source, sha256 FROM files").fetchall()}
+    return {
+        tuple(r) for r in con.execute("SELECT source, sha256 FROM files").fetchall()
+    }
 
 
 def record_source(
@@ -169,8 +173,10 @@ def record_source(
 
 def unique_id_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Sources whose incident ids identify one record each."""
-    return {r[0] for r in con.execute(
-        "SELECT source FROM sources WHERE unique_ids").fetchall()}
+    return {
+        r[0]
+        for r in con.execute("SELECT source FROM sources WHERE unique_ids").fetchall()
+    }
 
 
 def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

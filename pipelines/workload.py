@@ -34,17 +34,23 @@ def response_times_by_priority(calls: pd.DataFrame) -> pd.DataFrame:
     """
     dispatched = calls[calls[s.CALL_SOURCE] != ON_VIEW]
     minutes = (
-        pd.to_datetime(dispatched[s.ARRIVED_AT]) - pd.to_datetime(dispatched[s.QUEUED_AT])
+        pd.to_datetime(dispatched[s.ARRIVED_AT])
+        - pd.to_datetime(dispatched[s.QUEUED_AT])
     ).dt.total_seconds() / 60.0
     frame = pd.DataFrame({"priority": dispatched[s.PRIORITY].astype(str), "m": minutes})
     grouped = frame.groupby("priority")["m"]
-    out = pd.DataFrame({
-        "calls": grouped.size(),
-        "with_arrival": grouped.count(),
-        "median_min": grouped.median(),
-        "p90_min": grouped.quantile(0.9),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "calls": grouped.size(),
+            "with_arrival": grouped.count(),
+            "median_min": grouped.median(),
+            "p90_min": grouped.quantile(0.9),
+        }
+    ).reset_index()
     order = pd.to_numeric(out["priority"], errors="coerce")
-    return out.assign(_o=order).sort_values(["_o", "priority"]).drop(columns="_o").reset_index(
-        drop=True
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "priority"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
     )

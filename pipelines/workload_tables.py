@@ -23,26 +23,33 @@ def refresh_workload(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     calls = con.execute("SELECT * FROM incidents WHERE kind = 'call'").df()
     if calls.empty:
         store.replace_table(con, "workload", pd.DataFrame({"level": [], "area_id": []}))
-        store.replace_table(con, "workload_by_priority",
-                            pd.DataFrame({"level": [], "area_id": []}))
+        store.replace_table(
+            con, "workload_by_priority", pd.DataFrame({"level": [], "area_id": []})
+        )
         return 0
     units = _units(con)
     days = max(1.0, (calls[s.QUEUED_AT].max() - calls[s.QUEUED_AT].min()).days + 1.0)
     areas, priorities = [], []
     for level in settings.level_names:
         profile = build_workload_profile(
-            calls, level, beat_level=settings.level_names[0], units=units,
+            calls,
+            level,
+            beat_level=settings.level_names[0],
+            units=units,
             period_days=days,
         )
         areas.append(profile.areas.assign(level=level))
         priorities.append(profile.by_priority.assign(level=level))
     store.replace_table(con, "workload", pd.concat(areas, ignore_index=True))
-    store.replace_table(con, "workload_by_priority", pd.concat(priorities, ignore_index=True))
+    store.replace_table(
+        con, "workload_by_priority", pd.concat(priorities, ignore_index=True)
+    )
     return len(calls)
 
 
 def _units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-        [UNITS_TABLE]).fetchone()[0]
+        [UNITS_TABLE],
+    ).fetchone()[0]
     return con.execute(f"SELECT * FROM {UNITS_TABLE}").df() if exists else None

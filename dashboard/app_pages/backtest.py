@@ -17,10 +17,13 @@ categories = sorted(table["category"].unique(), key=lambda c: (c != "all", c))
 coverages = sorted(table["coverage"].unique())
 with st.sidebar:
     category = st.selectbox("Category", categories, key=state.BACKTEST_CATEGORY)
-    coverage = st.select_slider("Share of the jurisdiction's area flagged", coverages,
-                                value=0.05 if 0.05 in coverages else coverages[0],
-                                format_func=lambda c: f"{c:.0%}",
-                                key=state.BACKTEST_COVERAGE)
+    coverage = st.select_slider(
+        "Share of the jurisdiction's area flagged",
+        coverages,
+        value=0.05 if 0.05 in coverages else coverages[0],
+        format_func=lambda c: f"{c:.0%}",
+        key=state.BACKTEST_COVERAGE,
+    )
 method, why = choose_default_method(table, category, coverage)
 st.markdown(
     "Each month, every method is fitted on the data before that month only, flags "
@@ -31,28 +34,59 @@ st.markdown(
 )
 st.info(why)
 summary = summarize_backtest(table)
-rows = summary[(summary["category"] == category)
-               & (summary["coverage"].round(4) == round(coverage, 4))]
-rows = rows.assign(method=rows["method"].map(method_label)).rename(columns={
-    "method": "Method", "periods": "Months", "pai_mean": "PAI mean", "pai_sd": "PAI sd",
-    "pai_min": "PAI min", "pai_max": "PAI max", "rri_mean": "RRI mean",
-    "pei_star_mean": "PEI* mean", "beats_naive": "Months beating naive",
-})
+rows = summary[
+    (summary["category"] == category)
+    & (summary["coverage"].round(4) == round(coverage, 4))
+]
+rows = rows.assign(method=rows["method"].map(method_label)).rename(
+    columns={
+        "method": "Method",
+        "periods": "Months",
+        "pai_mean": "PAI mean",
+        "pai_sd": "PAI sd",
+        "pai_min": "PAI min",
+        "pai_max": "PAI max",
+        "rri_mean": "RRI mean",
+        "pei_star_mean": "PEI* mean",
+        "beats_naive": "Months beating naive",
+    }
+)
 st.dataframe(
-    rows[["Method", "Months", "PAI mean", "PAI sd", "PAI min", "PAI max", "RRI mean",
-          "PEI* mean", "Months beating naive"]],
-    hide_index=True, width="stretch",
-    column_config={c: st.column_config.NumberColumn(format="%.2f")
-                   for c in ("PAI mean", "PAI sd", "PAI min", "PAI max", "RRI mean",
-                             "PEI* mean")}
+    rows[
+        [
+            "Method",
+            "Months",
+            "PAI mean",
+            "PAI sd",
+            "PAI min",
+            "PAI max",
+            "RRI mean",
+            "PEI* mean",
+            "Months beating naive",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.NumberColumn(format="%.2f")
+        for c in ("PAI mean", "PAI sd", "PAI min", "PAI max", "RRI mean", "PEI* mean")
+    }
     | {"Months beating naive": st.column_config.NumberColumn(format="percent")},
 )
 left, right = st.columns(2)
 with left:
-    st.altair_chart(pai_curve_chart(summary[summary["category"] == category], method_label),
-                    width="stretch")
+    st.altair_chart(
+        pai_curve_chart(summary[summary["category"] == category], method_label),
+        width="stretch",
+    )
 with right:
-    st.altair_chart(pai_over_time_chart(
-        table[(table["category"] == category)
-              & (table["coverage"].round(4) == round(coverage, 4))], method_label),
-        width="stretch")
+    st.altair_chart(
+        pai_over_time_chart(
+            table[
+                (table["category"] == category)
+                & (table["coverage"].round(4) == round(coverage, 4))
+            ],
+            method_label,
+        ),
+        width="stretch",
+    )

@@ -23,15 +23,25 @@ st.caption(
 
 st.subheader("Per source")
 reasons = [f"q_{r}" for r in s.QUARANTINE_REASONS]
-summary = sources.rename(columns={f"q_{r}": r.replace("_", " ") for r in s.QUARANTINE_REASONS})
+summary = sources.rename(
+    columns={f"q_{r}": r.replace("_", " ") for r in s.QUARANTINE_REASONS}
+)
 st.dataframe(
-    summary.rename(columns={
-        "source": "Source", "read": "Rows read", "kept": "Kept",
-        "quarantined": "Quarantined", "located_share": "Located",
-        "inside_share": "Inside jurisdiction", "first_date": "First date",
-        "last_date": "Last date", "date_failures": "Date failures",
-    }),
-    hide_index=True, width="stretch",
+    summary.rename(
+        columns={
+            "source": "Source",
+            "read": "Rows read",
+            "kept": "Kept",
+            "quarantined": "Quarantined",
+            "located_share": "Located",
+            "inside_share": "Inside jurisdiction",
+            "first_date": "First date",
+            "last_date": "Last date",
+            "date_failures": "Date failures",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
     column_config={
         "Located": st.column_config.NumberColumn(format="percent"),
         "Inside jurisdiction": st.column_config.NumberColumn(format="percent"),
@@ -46,18 +56,36 @@ else:
     shown = agreement.assign(
         assigned=agreement["assigned_agree"] / agreement["compared"],
         point_in_polygon=agreement["point_in_polygon_agree"] / agreement["compared"],
-    )[["source", "level", "compared", "assigned", "point_in_polygon", "approximate_layer"]]
+    )[
+        [
+            "source",
+            "level",
+            "compared",
+            "assigned",
+            "point_in_polygon",
+            "approximate_layer",
+        ]
+    ]
     st.dataframe(
-        shown.rename(columns={"source": "Source", "level": "Level",
-                              "compared": "Rows compared",
-                              "approximate_layer": "Approximate map layer"}),
-        hide_index=True, width="stretch",
+        shown.rename(
+            columns={
+                "source": "Source",
+                "level": "Level",
+                "compared": "Rows compared",
+                "approximate_layer": "Approximate map layer",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
         column_config={
             "assigned": st.column_config.NumberColumn(
-                "Assigned = label", format="percent",
-                help="After the boundary rule: the label wins within the tolerance"),
+                "Assigned = label",
+                format="percent",
+                help="After the boundary rule: the label wins within the tolerance",
+            ),
             "point_in_polygon": st.column_config.NumberColumn(
-                "Point in polygon = label", format="percent"),
+                "Point in polygon = label", format="percent"
+            ),
         },
     )
 
@@ -70,7 +98,9 @@ else:
     st.dataframe(unmapped, hide_index=True, width="stretch")
 
 st.subheader("Located rows outside the jurisdiction")
-points, total = loaders.load_quarantined_points(path, "outside_jurisdiction", MAX_POINTS)
+points, total = loaders.load_quarantined_points(
+    path, "outside_jurisdiction", MAX_POINTS
+)
 if total == 0:
     st.success("No located row fell outside the jurisdiction.")
 else:
@@ -78,18 +108,31 @@ else:
         st.caption(f"Showing the first {MAX_POINTS:,} of {total:,} points.")
     finest = meta["levels"][0]
     folium_map = make_point_map(
-        points, loaders.load_areas(path, finest),
-        [("source", "Source"), ("file", "File"), ("line", "Line"),
-         ("offense_desc", "Offense"), ("message", "Why")],
-        tiles=meta.get("tiles") or None, attribution=meta.get("tiles_attribution") or None,
+        points,
+        loaders.load_areas(path, finest),
+        [
+            ("source", "Source"),
+            ("file", "File"),
+            ("line", "Line"),
+            ("offense_desc", "Offense"),
+            ("message", "Why"),
+        ],
+        tiles=meta.get("tiles") or None,
+        attribution=meta.get("tiles_attribution") or None,
     )
-    st_folium(folium_map, key="quality.map", height=480, use_container_width=True,
-              returned_objects=[])
+    st_folium(
+        folium_map,
+        key="quality.map",
+        height=480,
+        use_container_width=True,
+        returned_objects=[],
+    )
 
 st.subheader("Per file")
 st.dataframe(
     files.drop(columns=[c for c in reasons if files[c].sum() == 0]),
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
     column_config={
         "located_share": st.column_config.NumberColumn(format="percent"),
         "inside_share": st.column_config.NumberColumn(format="percent"),

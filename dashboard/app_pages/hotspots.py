@@ -5,7 +5,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state
-from dashboard.cell_maps import EMERGING_COLOURS, GI_COLOURS, make_class_map, make_value_map
+from dashboard.cell_maps import (
+    EMERGING_COLOURS,
+    GI_COLOURS,
+    make_class_map,
+    make_value_map,
+)
 from dashboard.selection import clicked_feature_id
 from dashboard.text import md_escape
 from pipelines.exports import RANKING_COLUMNS, cell_id_from_feature, to_csv_text
@@ -22,15 +27,27 @@ TOP_CELLS = 600  # density / count layers show the densest cells only
 path, meta = loaders.open_store_or_stop()
 levels = list(meta.get("levels", []))
 with st.sidebar:
-    level = st.selectbox("Area level (outlines and rankings)", levels, key="hotspots.level")
-    category = st.selectbox("Category", loaders.load_hotspot_categories(path),
-                            key=state.HOTSPOT_CATEGORY)
+    level = st.selectbox(
+        "Area level (outlines and rankings)", levels, key="hotspots.level"
+    )
+    category = st.selectbox(
+        "Category", loaders.load_hotspot_categories(path), key=state.HOTSPOT_CATEGORY
+    )
 backtest_method, why = choose_default_method(loaders.load_backtest(path), category)
-default = "kde" if backtest_method.startswith("kde") else (
-    "gi" if backtest_method.startswith("gi") else "counts")
+default = (
+    "kde"
+    if backtest_method.startswith("kde")
+    else ("gi" if backtest_method.startswith("gi") else "counts")
+)
 st.title("Hotspots")
-method = st.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True,
-                  index=list(METHODS).index(default), key=f"{state.HOTSPOT_METHOD}.{category}")
+method = st.radio(
+    "Method",
+    list(METHODS),
+    format_func=METHODS.get,
+    horizontal=True,
+    index=list(METHODS).index(default),
+    key=f"{state.HOTSPOT_METHOD}.{category}",
+)
 st.caption(why)
 
 cells = loaders.load_hotspot_layer(path, category)
@@ -41,67 +58,116 @@ if first is not None:
         f"Window {first['window_start']:%d %b %Y} to {first['window_end']:%d %b %Y}; "
         f"{first['cell_size_m']:.0f} m cells; neighbourhood: {first['neighbourhood']}; "
         f"{first['permutations']} permutations, seed {first['seed']}; kernel "
-        f"{first['bandwidth_m']:.0f} m.")
+        f"{first['bandwidth_m']:.0f} m."
+    )
 tips = [("n", "Incidents in window"), ("significance", "Gi*"), ("emerging", "Trend")]
-tiles = dict(tiles=meta.get("tiles") or None, attribution=meta.get("tiles_attribution") or None)
+tiles = dict(
+    tiles=meta.get("tiles") or None, attribution=meta.get("tiles_attribution") or None
+)
 if method == "gi":
-    folium_map = make_class_map(cells, "significance", GI_COLOURS,
-                                "Gi* (FDR-corrected)", outline, tips, **tiles)
+    folium_map = make_class_map(
+        cells, "significance", GI_COLOURS, "Gi* (FDR-corrected)", outline, tips, **tiles
+    )
 elif method == "emerging":
-    folium_map = make_class_map(cells, "emerging", EMERGING_COLOURS,
-                                "Emerging hot spots", outline, tips, **tiles)
+    folium_map = make_class_map(
+        cells,
+        "emerging",
+        EMERGING_COLOURS,
+        "Emerging hot spots",
+        outline,
+        tips,
+        **tiles,
+    )
 else:
     column = "kde_per_km2" if method == "kde" else "n"
     top = cells[cells[column] > 0].nlargest(TOP_CELLS, column).assign(label="grid cell")
     folium_map = make_value_map(
-        top, column, "Incidents per km²" if method == "kde" else "Incidents", outline,
-        [(column, "Value"), *tips], **tiles)
+        top,
+        column,
+        "Incidents per km²" if method == "kde" else "Incidents",
+        outline,
+        [(column, "Value"), *tips],
+        **tiles,
+    )
     st.caption(f"Showing the {min(TOP_CELLS, len(top))} highest cells.")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    result = st_folium(folium_map, key=f"{state.HOTSPOT_MAP}.{category}.{method}",
-                       height=600, use_container_width=True,
-                       returned_objects=["last_active_drawing"])
+    result = st_folium(
+        folium_map,
+        key=f"{state.HOTSPOT_MAP}.{category}.{method}",
+        height=600,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
 rankings = loaders.load_rankings(path, level)
 with table_column:
-    wanted = st.multiselect("Ranked problems: categories (none = all)",
-                            sorted(rankings["category"].unique()),
-                            key=state.HOTSPOT_RANK_CATEGORIES)
+    wanted = st.multiselect(
+        "Ranked problems: categories (none = all)",
+        sorted(rankings["category"].unique()),
+        key=state.HOTSPOT_RANK_CATEGORIES,
+    )
     shown = rankings[rankings["category"].isin(wanted)] if wanted else rankings
     picked = st.dataframe(
-        shown[["rank", "name", "category", "score", "reason"]], hide_index=True,
-        width="stretch", height=560, on_select="rerun", selection_mode="single-row",
+        shown[["rank", "name", "category", "score", "reason"]],
+        hide_index=True,
+        width="stretch",
+        height=560,
+        on_select="rerun",
+        selection_mode="single-row",
         key=f"hotspots.rankings.{level}",
-        column_config={"score": st.column_config.NumberColumn(format="%.2f"),
-                       "reason": st.column_config.TextColumn(width="large")})
-    st.caption("Score = weighted sum of volume, harm, trend, hotspot, persistence and "
-               "community components (all in the CSV).")
+        column_config={
+            "score": st.column_config.NumberColumn(format="%.2f"),
+            "reason": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.caption(
+        "Score = weighted sum of volume, harm, trend, hotspot, persistence and "
+        "community components (all in the CSV)."
+    )
 
 cell_id = cell_id_from_feature(clicked_feature_id(result))
 rows = picked.selection.rows if picked else []
 if rows:
     chosen = shown.iloc[rows[0]]
-    st.subheader(f"{chosen['category'].capitalize()} in {md_escape(chosen['name'])}, "
-                 "last 28 days (analyst view)")
-    st.dataframe(loaders.load_ranked_incidents(path, level, chosen["area_id"],
-                                               chosen["category"]),
-                 hide_index=True, width="stretch")
+    st.subheader(
+        f"{chosen['category'].capitalize()} in {md_escape(chosen['name'])}, "
+        "last 28 days (analyst view)"
+    )
+    st.dataframe(
+        loaders.load_ranked_incidents(
+            path, level, chosen["area_id"], chosen["category"]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 if cell_id is not None:
     st.subheader(f"Incidents in cell {cell_id} (analyst view)")
-    st.dataframe(loaders.load_cell_incidents(path, cell_id, category), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        loaders.load_cell_incidents(path, cell_id, category),
+        hide_index=True,
+        width="stretch",
+    )
 if not rows and cell_id is None:
-    st.caption("Click a cell on the map, or select a ranked problem, to list its "
-               "incidents (analyst view only).")
+    st.caption(
+        "Click a cell on the map, or select a ranked problem, to list its "
+        "incidents (analyst view only)."
+    )
 
 cells_geojson, cells_csv = loaders.load_cell_exports(path, category)
 left, right, far = st.columns(3)
-left.download_button("Cells (GeoJSON)", cells_geojson,
-                     file_name=f"hotspot_cells_{category}.geojson",
-                     mime="application/geo+json")
-right.download_button("Cells (CSV)", cells_csv,
-                      file_name=f"hotspot_cells_{category}.csv", mime="text/csv")
-far.download_button("Rankings (CSV)", to_csv_text(shown[RANKING_COLUMNS]),
-                    file_name=f"rankings_{level}.csv",
-                    mime="text/csv")
+left.download_button(
+    "Cells (GeoJSON)",
+    cells_geojson,
+    file_name=f"hotspot_cells_{category}.geojson",
+    mime="application/geo+json",
+)
+right.download_button(
+    "Cells (CSV)", cells_csv, file_name=f"hotspot_cells_{category}.csv", mime="text/csv"
+)
+far.download_button(
+    "Rankings (CSV)",
+    to_csv_text(shown[RANKING_COLUMNS]),
+    file_name=f"rankings_{level}.csv",
+    mime="text/csv",
+)

@@ -18,8 +18,11 @@ st.title("Overview")
 st.caption(describe_filters(filters))
 
 measure = st.radio(
-    "Shade areas by", list(state.MEASURES), format_func=state.MEASURES.get,
-    horizontal=True, key=state.OVERVIEW_MEASURE,
+    "Shade areas by",
+    list(state.MEASURES),
+    format_func=state.MEASURES.get,
+    horizontal=True,
+    key=state.OVERVIEW_MEASURE,
 )
 areas = loaders.load_areas(path, filters.level)
 table = summarize_areas(areas, loaders.load_area_counts(path, filters), filters.days)
@@ -37,27 +40,56 @@ map_column, table_column = st.columns([3, 2])
 with map_column:
     chosen = st.session_state.get(state.AREA)
     folium_map = make_choropleth(
-        shaded, value_col, "name", "area_id",
-        [("area_id", filters.level.capitalize()), ("n", "Incidents"),
-         ("rate_per_1000", "Per 1,000 residents")],
-        legend_title=state.MEASURES[measure], tiles=meta.get("tiles") or None,
+        shaded,
+        value_col,
+        "name",
+        "area_id",
+        [
+            ("area_id", filters.level.capitalize()),
+            ("n", "Incidents"),
+            ("rate_per_1000", "Per 1,000 residents"),
+        ],
+        legend_title=state.MEASURES[measure],
+        tiles=meta.get("tiles") or None,
         attribution=meta.get("tiles_attribution") or None,
         highlight_id=chosen,
     )
     clicked = clicked_area_id(
-        st_folium(folium_map, key=f"{state.OVERVIEW_MAP}.{filters.level}", height=560,
-                  use_container_width=True, returned_objects=["last_active_drawing"]),
+        st_folium(
+            folium_map,
+            key=f"{state.OVERVIEW_MAP}.{filters.level}",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+        ),
         table["area_id"],
     )
 with table_column:
     st.caption("Select a row (or click the map) to open the area's profile.")
-    shown = table.rename(columns={
-        "area_id": filters.level.capitalize(), "name": "Name", "n": "Incidents",
-        "rate_per_1000": "Per 1,000 residents", "per_km2": "Per km²",
-    })[[filters.level.capitalize(), "Name", "Incidents", "Per 1,000 residents", "Per km²"]]
+    shown = table.rename(
+        columns={
+            "area_id": filters.level.capitalize(),
+            "name": "Name",
+            "n": "Incidents",
+            "rate_per_1000": "Per 1,000 residents",
+            "per_km2": "Per km²",
+        }
+    )[
+        [
+            filters.level.capitalize(),
+            "Name",
+            "Incidents",
+            "Per 1,000 residents",
+            "Per km²",
+        ]
+    ]
     picked = st.dataframe(
-        shown, hide_index=True, width="stretch", height=560,
-        on_select="rerun", selection_mode="single-row",
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=560,
+        on_select="rerun",
+        selection_mode="single-row",
         key=f"{state.OVERVIEW_TABLE}.{filters.level}",
         column_config={
             "Per 1,000 residents": st.column_config.NumberColumn(format="%.1f"),

@@ -17,16 +17,28 @@ levels = list(meta.get("levels", []))
 first, last = loaders.load_bounds(path)
 with st.sidebar:
     level = st.selectbox("Summarize by", levels[1:] or levels, key="sector.level")
-    categories = tuple(st.multiselect("Categories (none = all crimes)",
-                                      loaders.load_categories(path), key="sector.categories"))
-    week_end = st.date_input("Week ending (Sunday)", value=latest_complete_week_end(last),
-                             min_value=first, max_value=last, key="sector.week")
+    categories = tuple(
+        st.multiselect(
+            "Categories (none = all crimes)",
+            loaders.load_categories(path),
+            key="sector.categories",
+        )
+    )
+    week_end = st.date_input(
+        "Week ending (Sunday)",
+        value=latest_complete_week_end(last),
+        min_value=first,
+        max_value=last,
+        key="sector.week",
+    )
 week_end = latest_complete_week_end(pd.Timestamp(week_end))
 
 st.title("Sector summary")
-st.caption(f"Week {week_end - pd.Timedelta(days=6):%d %b} to {week_end:%d %b %Y}; "
-           f"{', '.join(categories) if categories else 'all crimes'}. Click a column "
-           "header to sort.")
+st.caption(
+    f"Week {week_end - pd.Timedelta(days=6):%d %b} to {week_end:%d %b %Y}; "
+    f"{', '.join(categories) if categories else 'all crimes'}. Click a column "
+    "header to sort."
+)
 st.markdown("  \n".join(f"**{mark}** {words}" for mark, words in FLAG_LEGEND.items()))
 
 
@@ -34,13 +46,19 @@ def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.Data
     areas = loaders.load_areas(path, level_name)
     if area_ids is not None:
         areas = areas[areas["area_id"].isin(area_ids)]
-    table = compstat_table(loaders.load_level_daily(path, level_name, categories),
-                           areas, week_end)
+    table = compstat_table(
+        loaders.load_level_daily(path, level_name, categories), areas, week_end
+    )
     return sector_summary(table, loaders.load_workload(path, level_name))
 
 
-PERCENT = ("Held", "Held > 30 min", "Own beat's unit", "Phone/online reports",
-           "Utilization (60% guideline)")
+PERCENT = (
+    "Held",
+    "Held > 30 min",
+    "Own beat's unit",
+    "Phone/online reports",
+    "Utilization (60% guideline)",
+)
 CONFIG = {
     "Last 52 weeks": st.column_config.LineChartColumn("Last 52 weeks", width="medium"),
     **{c: st.column_config.NumberColumn(format="percent") for c in PERCENT},
@@ -50,17 +68,25 @@ CONFIG = {
 summary = summary_table(level)
 st.dataframe(summary, hide_index=True, width="stretch", column_config=CONFIG)
 if summary["Calls"].isna().all():
-    st.caption("No CAD calls in this store: response and workload columns are blank. "
-               "Load a CAD export, or run `beatprofile simulate-cad` for synthetic calls.")
+    st.caption(
+        "No CAD calls in this store: response and workload columns are blank. "
+        "Load a CAD export, or run `beatprofile simulate-cad` for synthetic calls."
+    )
 
 if level != levels[0]:
     st.subheader(f"Drill down: the {levels[0]}s of one {level}")
     chosen = st.selectbox(level.capitalize(), list(summary["Area"]), key="sector.drill")
     children = loaders.load_child_areas(path, levels[0], level, chosen)
-    st.dataframe(summary_table(levels[0], children), hide_index=True, width="stretch",
-                 column_config=CONFIG)
+    st.dataframe(
+        summary_table(levels[0], children),
+        hide_index=True,
+        width="stretch",
+        column_config=CONFIG,
+    )
 
 st.download_button(
-    "Weekly packet (PDF)", loaders.load_packet_pdf(path, str(week_end.date())),
-    file_name=f"packet_{week_end:%Y-%m-%d}.pdf", mime="application/pdf",
+    "Weekly packet (PDF)",
+    loaders.load_packet_pdf(path, str(week_end.date())),
+    file_name=f"packet_{week_end:%Y-%m-%d}.pdf",
+    mime="application/pdf",
 )

@@ -183,7 +183,7 @@ def _garbage(path: Path, world: World) -> None:
     path.write_bytes(bytes(rng.randrange(256) for _ in range(4096)).replace(b",", b";"))
 
 
-@case("zip_named_csv.csv", "export", "error", error="not found")
+@case("zip_named_csv.csv", "export", "error", error="this is a zip archive, not a CSV export")
 def _zip_as_csv(path: Path, world: World) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -1,0 +1,84 @@
+"""Tables people fill in (concerns, plans), kept when the store is rebuilt.
+
+A build writes a fresh store file and swaps it in (:mod:`pipelines.store`);
+everything in it is derived from the exports except these tables. The build
+hook :func:`carry_over` copies them from the current store into the one being
+built and re-derives ``community_priorities`` before the ranking runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import StoreError
+from pipelines.priorities import refresh_community_priorities
+
+USER_TABLES = ("watch_concerns", "beat_plans", "plan_responses")
+
+
+def carry_over(con: duckdb.DuckDBPyConnection, old_store: Path) -> list[str]:
+    """The build hook: :func:`copy_user_tables`, then refresh the priorities.
+
+    Call inside ``store.building(...)`` before ``refresh_analysis`` (which
+    reads ``community_priorities`` for the ranking).
+
+    Returns
+    -------
+    list of str
+        The tables copied (empty for a first build).
+    """
+    copied = copy_user_tables(con, old_store)
+    refresh_community_priorities(con)
+    return copied
+
+
+def copy_user_tables(con: duckdb.DuckDBPyConnection, old_store: Path) -> list[str]:
+    """Copy the user tables from the previous store into the one being built.
+
+    The old store is opened read-only (several readers may share it, so a
+    running dashboard does not block a rebuild) and each table travels as an
+    Arrow table, keeping its column types. A missing store or table is skipped.
+
+    Returns
+    -------
+    list of str
+        The tables copied.
+
+    Raises
+    ------
+    StoreError
+        If the old store cannot be opened (another program is writing to it).
+    """
+    old_store = Path(old_store)
+    if not old_store.is_file():
+        return []
+    try:
+        old = duckdb.connect(str(old_store), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot read the watch-meeting tables of {old_store} ({exc}); close the "
+            "program writing to it and run the build again"
+        ) from exc
+    copied = []
+    try:
+        present = {
+            r[0]
+            for r in old.execute(
+                "SELECT table_name FROM information_schema.tables"
+            ).fetchall()
+        }
+        for table in (t for t in USER_TABLES if t in present):
+            rows = old.execute(f"SELECT * FROM {table}").to_arrow_table()
+            con.register("_user_rows", rows)
+            try:
+                con.execute(
+                    f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _user_rows"
+                )
+            finally:
+                con.unregister("_user_rows")
+            copied.append(table)
+    finally:
+        old.close()
+    return copied
