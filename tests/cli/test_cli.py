@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -22,7 +23,10 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "profile init", "report packet"])
+@pytest.mark.parametrize(
+    "command",
+    [*COMMANDS, "profile init", "report packet", "report watch-meeting", "priorities import"],
+)
 def test_every_command_has_help_with_an_example(command):
     result = run_cli(*command.split(), "--help")
     assert result.returncode == 0
@@ -157,3 +161,22 @@ def test_simulate_cad_loads_synthetic_calls_and_the_packet_prints(sample_store, 
     packet = run_cli("report", "packet", "--store", str(store), "--out", str(pdf))
     assert packet.returncode == 0, packet.stderr
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 6
+
+
+def test_watch_meeting_export_is_a_standalone_offline_html(sample_store, tmp_path):
+    out_file = tmp_path / "tgs.html"
+    result = run_cli("report", "watch-meeting", "--area", "15", "--out", str(out_file),
+                     "--store", str(sample_store))
+    assert result.returncode == 0, result.stderr
+    page = out_file.read_text(encoding="utf-8")
+    assert "Tower Grove South" in page
+    assert "L.map" in page or "leaflet" in page.lower()
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+
+
+def test_watch_meeting_export_rejects_an_unknown_area(sample_store, tmp_path):
+    result = run_cli("report", "watch-meeting", "--area", "9999", "--out",
+                     str(tmp_path / "x.html"), "--store", str(sample_store))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "9999" in result.stderr
+    assert "Traceback" not in result.stderr
