@@ -31,6 +31,7 @@ import shapely
 from geo.crs import LONLAT
 from pipelines import schema as s
 from pipelines.errors import BeatprofileError
+from pipelines.store import table_exists
 from pipelines.trends import CountComparison, compare_counts
 from pipelines.wdq import WDQResult, weighted_displacement_quotient
 
@@ -213,7 +214,7 @@ def read_plans(
     con: duckdb.DuckDBPyConnection, level: str | None = None, area_id: str | None = None
 ) -> list[BeatPlan]:
     """Plans (newest first) with their responses, optionally of one area."""
-    if not _exists(con, "beat_plans"):
+    if not table_exists(con, "beat_plans"):
         return []
     plans = con.execute(
         "SELECT * FROM beat_plans WHERE (? IS NULL OR level = ?) AND "
@@ -222,7 +223,7 @@ def read_plans(
     ).df()
     responses = (
         con.execute("SELECT * FROM plan_responses ORDER BY start_date").df()
-        if _exists(con, "plan_responses")
+        if table_exists(con, "plan_responses")
         else pd.DataFrame(columns=["plan_id"])
     )
     out = []
@@ -416,16 +417,6 @@ def _incidents_near(
     ).df()
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
     return frame
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        _scalar(
-            con,
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-            [name],
-        )
-    )
 
 
 def _day(value: object) -> date:

@@ -30,8 +30,8 @@ from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
 from pipelines.readers import read_export
 from pipelines.settings import Settings, SourceConfig
-from pipelines.user_tables import carry_over
 from pipelines.source_profile import SourceProfile, load_source_profile
+from pipelines.user_tables import carry_over
 from pipelines.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)

@@ -43,6 +43,7 @@ import pandas as pd
 
 from pipelines import schema as s
 from pipelines.errors import BeatprofileError, InputFileError, StoreError
+from pipelines.store import table_exists
 
 Status = Literal["open", "in progress", "resolved", "dropped"]
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -242,7 +243,7 @@ def read_concerns(
     con: duckdb.DuckDBPyConnection, level: str | None = None, area_id: str | None = None
 ) -> pd.DataFrame:
     """Concerns (newest meeting first), optionally of one level and area."""
-    if not _exists(con, "watch_concerns"):
+    if not table_exists(con, "watch_concerns"):
         return pd.DataFrame(columns=list(CONCERN_COLUMNS))
     where, params = [], []
     for column, value in (("level", level), ("area_id", area_id)):
@@ -449,16 +450,6 @@ def _concern_id(row: dict) -> str:
         str(row[c]) for c in ("meeting_date", "level", "area_id", "category", "note")
     )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        _scalar(
-            con,
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-            [name],
-        )
-    )
 
 
 def _scalar(

@@ -18,6 +18,7 @@ import shapely
 
 from geo.crs import LONLAT
 from pipelines import schema as s
+from pipelines.store import table_exists
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,7 @@ def child_areas(
 
 def workload(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
     """Workload figures per area of a level (empty when the store has no calls)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'workload'"
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(con, "workload"):
         return pd.DataFrame()
     frame = con.execute("SELECT * FROM workload").df()
     return frame[frame["level"] == level] if "level" in frame else frame.iloc[0:0]

@@ -137,10 +137,7 @@ def replace_table(
 def append_rows(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     """Append a frame to table ``name`` by column name, creating it if needed."""
     con.register("_frame", frame)
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()[0]
-    if exists:
+    if table_exists(con, name):
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
     else:
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
@@ -187,10 +184,18 @@ def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def drop_sources(con: duckdb.DuckDBPyConnection, sources: frozenset[str]) -> None:
     """Remove every staged row and loaded-file record of ``sources``."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'staged'"
-    ).fetchone()[0]
+    exists = table_exists(con, "staged")
     for source in sorted(sources):
         if exists:
             con.execute("DELETE FROM staged WHERE source = ?", [source])
         con.execute("DELETE FROM files WHERE source = ?", [source])
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store has a table called ``name``."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )

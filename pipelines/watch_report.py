@@ -28,6 +28,7 @@ from pipelines import public
 from pipelines import schema as s
 from pipelines.errors import BeatprofileError
 from pipelines.queries import read_areas, read_meta
+from pipelines.store import table_exists
 from pipelines.trends import compare_counts
 
 Trend = Literal["up", "down", "same"]
@@ -317,7 +318,7 @@ def _ranked_categories(
     con: duckdb.DuckDBPyConnection, level: str, area_id: str
 ) -> list[str]:
     """Categories of the area in ranking order (public ones only)."""
-    if not _has_table(con, "rankings"):
+    if not table_exists(con, "rankings"):
         return []
     rows = con.execute(
         "SELECT category FROM rankings WHERE level = ? AND area_id = ? ORDER BY rank",
@@ -353,7 +354,7 @@ def _raised(
     con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
 ) -> tuple[date | None, tuple[RaisedItem, ...]]:
     """The last meeting's public concerns and the counts since against before."""
-    if not _has_table(con, "watch_concerns"):
+    if not table_exists(con, "watch_concerns"):
         return None, ()
     rows = con.execute(
         "SELECT meeting_date, category, status FROM watch_concerns WHERE level = ? "
@@ -399,16 +400,6 @@ def _since_words(after: int, before: int, days: int, as_of: date, k: int) -> str
         f"Since the meeting ({days} days): {public.public_count_text(after, k)} "
         f"incidents, against {public.public_count_text(before, k)} incidents in the "
         f"{days} days before: {TREND_WORDS[trend]}."
-    )
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        _scalar(
-            con,
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-            [name],
-        )
     )
 
 

@@ -48,8 +48,6 @@ def refresh_workload(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 
 
 def _units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-        [UNITS_TABLE],
-    ).fetchone()[0]
-    return con.execute(f"SELECT * FROM {UNITS_TABLE}").df() if exists else None
+    if not store.table_exists(con, UNITS_TABLE):
+        return None
+    return con.execute(f"SELECT * FROM {UNITS_TABLE}").df()
