@@ -15,12 +15,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pipelines import queries
+from pipelines import beat_plans, priorities, queries
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.errors import StoreError
 from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.queries import Filters
 from pipelines.store import connect_read_only
+from pipelines.watch_report import WatchReport, build_watch_report
 
 
 def store_path() -> Path:
@@ -34,7 +35,7 @@ def store_path() -> Path:
 
 
 def open_store_or_stop() -> tuple[str, dict]:
-    """The store path and its metadata; a missing store stops the page with a message."""
+    """The store path and its metadata; a missing store stops the page (message)."""
     try:
         path = str(store_path())
         return path, load_meta(path)
@@ -190,3 +191,53 @@ def load_packet_pdf(path: str, week_end: str) -> bytes:
     from pipelines.packet import packet_pdf_bytes
 
     return packet_pdf_bytes(_cursor(path), week_end)
+
+
+@st.cache_data(show_spinner=False)
+def load_watch_report(path: str, level: str, area_id: str) -> WatchReport:
+    return build_watch_report(_cursor(path), level, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_concerns(path: str, level: str, area_id: str) -> pd.DataFrame:
+    """The area's concerns with their organisers' notes (analyst view only)."""
+    return priorities.read_concerns(_cursor(path), level, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_plans(path: str, level: str, area_id: str) -> list[beat_plans.BeatPlan]:
+    return beat_plans.read_plans(_cursor(path), level, area_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_assessment(path: str, plan: beat_plans.BeatPlan) -> beat_plans.PlanAssessment:
+    """Before/after test and WDQ of a plan, against its level's parent areas."""
+    meta = load_meta(path)
+    levels = meta["levels"]
+    finer = levels.index(plan.level)
+    parents = load_areas(path, levels[finer + 1]) if finer + 1 < len(levels) else None
+    shapes = beat_plans.assessment_areas(
+        load_areas(path, plan.level),
+        plan.area_id,
+        meta["analysis_crs"],
+        parents=parents,
+    )
+    return beat_plans.assess_plan(
+        _cursor(path), plan, shapes, date.fromisoformat(meta["as_of"])
+    )
+
+
+def release_store(path: str) -> None:
+    """Close the app's read-only connection so this process may write to the file.
+
+    The next query opens a fresh one. Cached results stay: a write from the
+    app touches only the watch-meeting tables, see :func:`clear_watch_caches`.
+    """
+    _connection(path).close()
+    _connection.clear()
+
+
+def clear_watch_caches() -> None:
+    """Forget what the watch-meeting page read, after a concern or plan was saved."""
+    for loader in (load_watch_report, load_concerns, load_plans, load_assessment):
+        loader.clear()

@@ -186,8 +186,14 @@ def add_response(
     Raises
     ------
     PlanError
-        If the plan does not exist or the end is before the start.
+        If the description is empty, the plan does not exist or the end is
+        before the start.
     """
+    if not description.strip():
+        raise PlanError(
+            "a response needs a description of what was done, "
+            "e.g. 'Directed patrols, Fri-Sat nights'"
+        )
     ensure_plan_tables(con)
     if not _scalar(con, "SELECT count(*) FROM beat_plans WHERE plan_id = ?", [plan_id]):
         raise PlanError(f"no beat plan with id {plan_id!r}")

@@ -20,8 +20,8 @@ Concurrency. DuckDB allows one process with a read-write connection *or* any
 number of read-only ones on a file. Writers here open the store briefly with
 :func:`open_store_for_write`, which retries while another process holds it
 and then fails with a message naming the fix. The dashboard keeps a read-only
-connection open, so it must release it before writing (see the lead's
-``loaders.release_store``) and readers get a fresh one on the next query. A
+connection open, so it must release it before writing (see
+``dashboard.loaders.release_store``) and readers get a fresh one on the next query. A
 build swaps in a new file at its end: concerns recorded *during* a build are
 lost unless the build copies the user tables last
 (:func:`pipelines.user_tables.carry_over`).

@@ -6,27 +6,16 @@ and ``&area=`` pick the area. Every figure comes from
 construction); injected HTML is static CSS only, data text is escaped.
 """
 
-from datetime import date
-from functools import partial
-from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import loaders
+from dashboard import loaders, state, watch_forms
 from dashboard.offline_export import watch_meeting_html
-from dashboard.public_maps import (
-    make_assessment_map,
-    make_public_map,
-    public_monthly_chart,
-)
+from dashboard.public_maps import make_public_map, public_monthly_chart
 from dashboard.text import md_escape
-from pipelines import beat_plans, plan_export, priorities
-from pipelines import schema as s
-from pipelines.errors import BeatprofileError
 from pipelines.watch_export import static_bytes
-from pipelines.watch_report import WatchReport, build_watch_report
 
 MAP_HEIGHT = 860
 MARKERS = {"up": ":red[**▲**]", "down": ":blue[**▼**]", "same": ":gray[**●**]"}
@@ -44,43 +33,6 @@ HIDE_CHROME_CSS = """<style>
 </style>"""
 
 
-# Cache wrappers: the lead moves these into dashboard/loaders.py.
-@st.cache_data(show_spinner=False)
-def load_watch_report(path: str, level: str, area_id: str) -> WatchReport:
-    return build_watch_report(loaders._cursor(path), level, area_id)
-
-
-@st.cache_data(show_spinner=False)
-def load_plans(path: str, level: str, area_id: str) -> list[beat_plans.BeatPlan]:
-    return beat_plans.read_plans(loaders._cursor(path), level, area_id)
-
-
-@st.cache_data(show_spinner=False)
-def load_assessment(path: str, plan: beat_plans.BeatPlan) -> beat_plans.PlanAssessment:
-    meta = loaders.load_meta(path)
-    levels = meta["levels"]
-    finer = levels.index(plan.level)
-    parents = (
-        loaders.load_areas(path, levels[finer + 1]) if finer + 1 < len(levels) else None
-    )
-    shapes = beat_plans.assessment_areas(
-        loaders.load_areas(path, plan.level),
-        plan.area_id,
-        meta["analysis_crs"],
-        parents=parents,
-    )
-    return beat_plans.assess_plan(
-        loaders._cursor(path), plan, shapes, date.fromisoformat(meta["as_of"])
-    )
-
-
-def release_store(path: str) -> None:
-    """Close the app's read-only connection so this process may write to the file."""
-    loaders._connection(path).close()
-    loaders._connection.clear()
-    st.cache_data.clear()
-
-
 present = st.query_params.get("mode") == "present"
 path, meta = loaders.open_store_or_stop()
 st.markdown(BIG_TEXT_CSS + (HIDE_CHROME_CSS if present else ""), unsafe_allow_html=True)
@@ -93,7 +45,7 @@ title_col, level_col, area_col = st.columns(
 level = level_col.selectbox(
     "Area level",
     levels,
-    key="watch.level",
+    key=state.WATCH_LEVEL,
     index=levels.index(wanted) if wanted in levels else 0,
 )
 areas = loaders.load_areas(path, level).sort_values("name")
@@ -105,20 +57,20 @@ area_id = area_col.selectbox(
     index=ids.index(wanted_area) if wanted_area in ids else None,
     format_func=lambda a: str(names[a]),
     placeholder=f"Choose a {level}",
-    key=f"watch.area.{level}",
+    key=f"{state.WATCH_AREA}.{level}",
 )
 if area_id is None:
     st.info(f"Choose a {level} to show at the meeting.")
     st.stop()
 st.query_params.update({"level": level, "area": area_id})
-report = load_watch_report(path, level, area_id)
+report = loaders.load_watch_report(path, level, area_id)
 title_col.title(md_escape(report.area_name))
 
 map_col, panel_col = st.columns([2.2, 1])
 with map_col:
     st_folium(
         make_public_map(report.areas, report.k),
-        key=f"watch.map.{level}.{area_id}",
+        key=f"{state.WATCH_MAP}.{level}.{area_id}",
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
@@ -161,7 +113,7 @@ room.download_button(
     file_name=f"watch-meeting-{level}-{area_id}.html",
     mime="text/html",
     on_click="ignore",
-    key="watch.download.html",
+    key=state.WATCH_DOWNLOAD_HTML,
 )
 printed.download_button(
     "For printing: PDF",
@@ -169,64 +121,11 @@ printed.download_button(
     file_name=f"watch-meeting-{level}-{area_id}.pdf",
     mime="application/pdf",
     on_click="ignore",
-    key="watch.download.pdf",
+    key=state.WATCH_DOWNLOAD_PDF,
 )
 
-with st.expander("Record a concern raised at a meeting"), st.form("watch.concern"):
-    day = st.date_input("Meeting date", value=date.today(), key="watch.concern.date")
-    category = st.selectbox("Problem", s.CATEGORIES, key="watch.concern.category")
-    note = st.text_area(
-        "Note (organisers only; never shown publicly)", key="watch.concern.note"
-    )
-    status = st.selectbox("Status", priorities.STATUSES, key="watch.concern.status")
-    if st.form_submit_button("Save concern"):
-        release_store(path)
-        try:
-            priorities.record_concern(
-                Path(path),
-                priorities.Concern(day, level, area_id, category, note, status),
-            )
-            st.success("Saved. The ranking uses it from the next build.")
-        except BeatprofileError as exc:
-            st.error(str(exc))
-
+watch_forms.show_saved_message()
+with st.expander("Concerns raised at meetings"):
+    watch_forms.concern_section(path, level, area_id)
 with st.expander("Beat plans for this area"):
-    plans = load_plans(path, level, area_id)
-    if not plans:
-        st.info("No beat plan for this area yet.")
-    for plan in plans:
-        st.subheader(md_escape(plan.title))
-        assessment = None
-        try:
-            assessment = load_assessment(path, plan)
-        except BeatprofileError as exc:
-            st.info(str(exc))
-        for head, text in plan_export.plan_lines(plan, assessment, names[area_id]):
-            st.markdown(
-                f"**{md_escape(head)}**: " + md_escape(text).replace("\n", "  \n")
-            )
-        if assessment is not None:
-            st_folium(
-                make_assessment_map(assessment.geometries),
-                height=480,
-                key=f"watch.plan.{plan.plan_id}",
-                returned_objects=[],
-                use_container_width=True,
-            )
-        html_col, pdf_col = st.columns(2)
-        html_col.download_button(
-            "Plan as HTML",
-            partial(plan_export.plan_html, plan, assessment, names[area_id]),
-            file_name=f"plan-{plan.plan_id}.html",
-            mime="text/html",
-            on_click="ignore",
-            key=f"watch.plan.html.{plan.plan_id}",
-        )
-        pdf_col.download_button(
-            "Plan as PDF",
-            partial(plan_export.plan_pdf_bytes, plan, assessment, names[area_id]),
-            file_name=f"plan-{plan.plan_id}.pdf",
-            mime="application/pdf",
-            on_click="ignore",
-            key=f"watch.plan.pdf.{plan.plan_id}",
-        )
+    watch_forms.plan_section(path, level, area_id, names[area_id])

@@ -9,6 +9,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from dashboard import state
 from tests.dashboard.watch_helpers import open_watch_page, page_payloads, watch_router
 from tests.pipelines.watch_helpers import AREA, PLAN_TITLE, make_watch_store
 
@@ -69,9 +70,9 @@ def test_the_form_records_a_concern_in_the_store(router, store):
     at.date_input(key="watch.concern.date").set_value(date(2019, 12, 20))
     at.selectbox(key="watch.concern.category").set_value("robbery")
     at.text_area(key="watch.concern.note").set_value("Seen near the park")
-    at.button[0].click().run()
+    at.button(key=state.CONCERN_SAVE).click().run()
     assert not at.exception
-    assert "Saved" in at.success[0].value
+    assert "Concern saved" in at.success[0].value
     with duckdb.connect(str(store), read_only=True) as con:
         row = con.execute(
             "SELECT category, note, status FROM watch_concerns "

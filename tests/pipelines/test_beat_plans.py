@@ -183,6 +183,8 @@ def test_plan_input_errors_say_what_is_expected(con, plan):
         bp.add_response(con, plan.plan_id, "x", START, date(2019, 6, 1))
     with pytest.raises(bp.PlanError, match=r"no beat plan with id 'nope'"):
         bp.add_response(con, "nope", "x", START)
+    with pytest.raises(bp.PlanError, match="a response needs a description"):
+        bp.add_response(con, plan.plan_id, "  ", START)
     with pytest.raises(
         bp.PlanError, match=r"area '42' is not one of the level's areas"
     ):
