@@ -1,8 +1,11 @@
 """Public-safe map builders for watch meetings (pure: frames in, folium maps out).
 
 Areas only: every feature is a polygon, and each area's label is a permanent
-Leaflet tooltip bound to its polygon (Leaflet places it at the polygon's
-centroid), so no point feature or marker is ever drawn. Counts arrive masked
+Leaflet tooltip at a point inside it (its centroid, or another point inside
+when that label would cover one already placed), so no point feature or
+marker is ever drawn. The selected area is labelled first; a neighbour whose
+label fits nowhere inside it without overlapping is left unlabelled (still
+shaded by its count). Counts arrive masked
 (:func:`pipelines.public.public_counts`), so a count below ``k`` shows as
 "fewer than k"; labels and the legend use 26 px text for a 1920x1080
 projector; colours are the light-to-dark public ramp (colour-blind safe).
@@ -20,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from folium.template import Template
 
 from dashboard.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
@@ -30,6 +34,12 @@ from pipelines.watch_export import count_classes
 LABEL_PX = 26
 CHART_PX = 24
 LEGEND_PX = 26
+LABEL_GAP_PX = 4
+"""Least space in px between two labels, or a label and a map control."""
+LABEL_SPOTS = 40
+"""Most label positions tried per area (the centroid, then points inside it)."""
+LABEL_GRID = 9
+"""Candidate label positions come from a LABEL_GRID x LABEL_GRID grid on the area."""
 FIT_TOP_LEFT = (56, 16)
 """Map padding in px when fitting the areas (left: the zoom buttons)."""
 FIT_BOTTOM_RIGHT = (330, 16)
@@ -57,11 +67,15 @@ _LABEL_CSS = f"""<style>
 
 
 class AreaLabels(folium.MacroElement):
-    """A permanent Leaflet tooltip per area at its ``label_at`` point (the centroid).
+    """A permanent Leaflet tooltip per area, placed so that no two labels overlap.
 
-    Standalone tooltips at points computed here (not bound to the polygons), so
-    each label sits at its area's centroid whatever the map's size was when
-    the script ran.
+    Standalone tooltips at points computed here (not bound to the polygons).
+    Labels are placed in ``label_rank`` order (selected area first): each at
+    the first of its ``label_at`` and ``label_alts`` points where its box
+    overlaps no label already placed and no map control (zoom, legend) and
+    stays inside the map; a label that fits nowhere is hidden. Placement is
+    redone whenever the map's size or zoom changes, since it depends on the
+    rendered size of the text.
     """
 
     _template = Template(
@@ -71,12 +85,49 @@ class AreaLabels(folium.MacroElement):
             var map = {{ this._parent.get_name() }}, tips = [];
             {{ this.layer.get_name() }}.eachLayer(function (layer) {
                 var p = layer.feature.properties;
-                tips.push(L.tooltip({permanent: true, direction: "center",
+                var tip = L.tooltip({permanent: true, direction: "center",
                         interactive: false, opacity: 1,
                         className: p.selected ? "bp-area-label bp-selected"
                                               : "bp-area-label"})
-                    .setLatLng(p.label_at).setContent(p.label).addTo(map));
+                    .setLatLng(p.label_at).setContent(p.label).addTo(map);
+                tip.spots = [p.label_at].concat(p.label_alts || []);
+                tip.rank = p.label_rank || 0;
+                tips.push(tip);
             });
+            tips.sort(function (a, b) { return a.rank - b.rank; });
+            function clear(a, b) {
+                var gap = {{ this.gap }};
+                return a.right + gap <= b.left || b.right + gap <= a.left ||
+                    a.bottom + gap <= b.top || b.bottom + gap <= a.top;
+            }
+            function inside(r, box) {
+                return r.left >= box.left && r.right <= box.right &&
+                    r.top >= box.top && r.bottom <= box.bottom;
+            }
+            // Each label at its first spot that covers nothing placed before.
+            function declutter() {
+                var frame = map.getContainer(), box = frame.getBoundingClientRect();
+                var taken = [].slice.call(frame.querySelectorAll(".leaflet-control"))
+                    .map(function (c) { return c.getBoundingClientRect(); })
+                    .filter(function (r) { return r.width > 0 && r.height > 0; });
+                tips.forEach(function (t, i) {
+                    var el = t.getElement(), placed = null;
+                    if (!el) { return; }
+                    el.style.display = "";
+                    for (var s = 0; s < t.spots.length && !placed; s++) {
+                        t.setLatLng(t.spots[s]);
+                        var r = el.getBoundingClientRect();
+                        if (inside(r, box) && taken.every(function (o) {
+                                return clear(r, o); })) { placed = r; }
+                    }
+                    if (!placed && i === 0) {  // the selected area keeps its label
+                        t.setLatLng(t.spots[0]);
+                        placed = el.getBoundingClientRect();
+                    }
+                    if (placed) { taken.push(placed); }
+                    else { t.setLatLng(t.spots[0]); el.style.display = "none"; }
+                });
+            }
             // Inside streamlit-folium the frame, stylesheets and fonts arrive
             // after this script: refit when the map's size changes, and
             // re-centre labels, which keep the width they had when placed.
@@ -91,6 +142,7 @@ class AreaLabels(folium.MacroElement):
                         animate: false});
                 }
                 tips.forEach(function (t) { t.update(); });
+                declutter();
             }
             map.on("resize zoomend", relayout);
             window.addEventListener("load", relayout);
@@ -106,6 +158,7 @@ class AreaLabels(folium.MacroElement):
         self._name = "AreaLabels"
         self.layer = layer
         self.top_left, self.bottom_right = list(FIT_TOP_LEFT), list(FIT_BOTTOM_RIGHT)
+        self.gap = LABEL_GAP_PX
 
 
 class PublicLegend(Legend):
@@ -173,10 +226,13 @@ def make_public_map(
     areas = areas.to_crs(4326)
     colours, legend = count_classes(areas["n"], k)
     features = []
-    for row, colour, geom in zip(
-        areas.itertuples(index=False), colours, _rounded(areas), strict=True
+    geoms = _rounded(areas)
+    ranks = _label_ranks(areas["role"].eq("selected").to_numpy(), geoms)
+    for row, colour, geom, rank in zip(
+        areas.itertuples(index=False), colours, geoms, ranks, strict=True
     ):
         label = f"{public.escape(row.name)}<br>{public.mark_count(str(row.n_text))}"
+        spots = label_points(geom)
         features.append(
             {
                 "type": "Feature",
@@ -184,7 +240,9 @@ def make_public_map(
                 "properties": {
                     "label": label,
                     "fill": colour,
-                    "label_at": label_point(geom),
+                    "label_at": spots[0],
+                    "label_alts": spots[1:],
+                    "label_rank": rank,
                     "selected": row.role == "selected",
                 },
                 "geometry": shapely.geometry.mapping(geom),
@@ -314,6 +372,57 @@ def label_point(geom: shapely.Geometry) -> list[float]:
     return [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)]
 
 
+def label_points(
+    geom: shapely.Geometry, limit: int = LABEL_SPOTS, grid: int = LABEL_GRID
+) -> list[list[float]]:
+    """``[lat, lon]`` points inside an area where its label may go, best first.
+
+    :func:`label_point` first, then the area's pole of inaccessibility, then
+    points of a ``grid`` x ``grid`` lattice over its bounds that lie inside
+    it, nearest the first point first; at most ``limit`` points. All come
+    from the area's polygon, never from incident locations.
+
+    Examples
+    --------
+    >>> label_points(shapely.box(0, 0, 2, 1), limit=3)
+    [[0.5, 1.0], [0.5, 0.5], [0.38889, 1.0]]
+    """
+    first = label_point(geom)
+    found = [first]
+    pole = shapely.ops.polylabel(max(_parts(geom), key=lambda g: g.area), 1e-6)
+    x0, y0, x1, y1 = geom.bounds
+    xs, ys = np.meshgrid(
+        x0 + (np.arange(grid) + 0.5) * (x1 - x0) / grid,
+        y0 + (np.arange(grid) + 0.5) * (y1 - y0) / grid,
+    )
+    points = shapely.points(xs.ravel(), ys.ravel())
+    lattice = points[shapely.contains(geom, points)]
+    near = sorted(lattice, key=lambda p: (p.y - first[0]) ** 2 + (p.x - first[1]) ** 2)
+    for point in [pole, *near]:
+        if not geom.contains(point):
+            continue
+        spot = [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)]
+        if spot not in found:
+            found.append(spot)
+    return found[:limit]
+
+
+def _parts(geom: shapely.Geometry) -> list[shapely.Polygon]:
+    """The polygons of a Polygon or MultiPolygon."""
+    return list(getattr(geom, "geoms", [geom]))
+
+
+def _label_ranks(selected: np.ndarray, geoms: np.ndarray) -> list[int]:
+    """Placement order of labels: the selected area, then larger areas first."""
+    order = sorted(
+        range(len(geoms)), key=lambda i: (not selected[i], -shapely.area(geoms[i]))
+    )
+    ranks = [0] * len(geoms)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
+
+
 def _check_areas(areas: gpd.GeoDataFrame, columns: tuple[str, ...]) -> None:
     """Columns present, a CRS, and polygons only."""
     missing = [c for c in columns if c not in areas.columns]
@@ -348,13 +457,55 @@ def _area_style(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fit_beside_legend(m: folium.Map) -> None:
-    """Fit the areas tightly (fractional zoom), keeping a right strip for the legend."""
+    """Fit the areas tightly (fractional zoom), keeping a right strip for the legend.
+
+    Replaces the base map's ``FitBounds`` with :class:`FitWhenShown`.
+    """
     m.options["zoomSnap"] = 0.1
-    for child in m._children.values():
+    for name, child in list(m._children.items()):
         if isinstance(child, folium.FitBounds):
-            child.options.pop("padding", None)
-            child.options["paddingTopLeft"] = list(FIT_TOP_LEFT)
-            child.options["paddingBottomRight"] = list(FIT_BOTTOM_RIGHT)
+            del m._children[name]
+            FitWhenShown(child.bounds).add_to(m)
+
+
+class FitWhenShown(folium.MacroElement):
+    """Fit the map to ``bounds`` (legend strip kept free) once it has a size.
+
+    A map drawn while hidden (in a closed expander) is 0 px wide: Leaflet's
+    ``fitBounds`` with padding then computes a NaN zoom and throws, the
+    component never reports its height and the map stays invisible when the
+    expander opens. This waits until the map is larger than the padding,
+    then fits once on the first such resize.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, done = false;
+            function fit() {
+                var size = map.getSize(), tl = {{ this.top_left|tojson }},
+                    br = {{ this.bottom_right|tojson }};
+                if (done || size.x <= tl[0] + br[0] || size.y <= tl[1] + br[1]) {
+                    return;
+                }
+                done = true;
+                map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: tl,
+                    paddingBottomRight: br, animate: false});
+            }
+            map.on("resize", fit);
+            window.addEventListener("load", fit);
+            fit();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Any) -> None:
+        super().__init__()
+        self._name = "FitWhenShown"
+        self.bounds = bounds
+        self.top_left, self.bottom_right = list(FIT_TOP_LEFT), list(FIT_BOTTOM_RIGHT)
 
 
 def _add_css(m: folium.Map) -> None:

@@ -68,6 +68,12 @@ def concern_section(path: str, level: str, area_id: str) -> None:
         concerns[["meeting_date", "category", "status", "note"]],
         hide_index=True,
         width="stretch",
+        column_config={
+            "meeting_date": st.column_config.DateColumn("Meeting", format="D MMM YYYY"),
+            "category": "Problem",
+            "status": "Status",
+            "note": "Note (organisers only)",
+        },
     )
     labels = dict(zip(concerns["concern_id"], _concern_labels(concerns), strict=True))
     with st.form("watch.status"):

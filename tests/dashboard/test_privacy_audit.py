@@ -6,9 +6,10 @@ export and the static PNG/PDF (the text drawn on the figure). The audit store
 is the sample with concerns and a plan added, ``k`` raised to 40 so that many
 figures are masked, and one neighbour renamed to hostile HTML.
 
-Each payload must have: only polygon features, with every label inside its
-area (at the centroid); no block address from the store; no count below k;
-no sensitive category named; every area name escaped; no organiser's note.
+Each payload must have: only polygon features, with every label position
+inside its area (the centroid and the alternatives used to avoid overlaps);
+no block address from the store; no count below k; no sensitive category
+named; every area name escaped; no organiser's note.
 The last tests feed deliberately unsafe payloads and check the audit fails.
 """
 
@@ -117,9 +118,11 @@ def audit_map_features(html: str) -> list[str]:
             geometry = shape(feature["geometry"])
             if geometry.geom_type not in ("Polygon", "MultiPolygon"):
                 problems.append(f"{geometry.geom_type} feature {feature.get('id')}")
-            at = feature["properties"].get("label_at")
-            if at and not geometry.buffer(1e-9).contains(shapely.Point(at[1], at[0])):
-                problems.append(f"label of {feature.get('id')} outside its area")
+            spots = [feature["properties"].get("label_at")]
+            spots += feature["properties"].get("label_alts", [])
+            for at in filter(None, spots):
+                if not geometry.buffer(1e-9).contains(shapely.Point(at[1], at[0])):
+                    problems.append(f"label of {feature.get('id')} outside its area")
     kinds = set(_GEOMETRY_TYPES.findall(html)) - {
         "FeatureCollection",
         "Feature",

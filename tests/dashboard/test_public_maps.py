@@ -11,7 +11,12 @@ import shapely
 from shapely.geometry import Point, box
 
 from dashboard.offline_export import standalone_html, strip_leaflet, write_watch_meeting
-from dashboard.public_maps import label_point, make_assessment_map, make_public_map
+from dashboard.public_maps import (
+    label_point,
+    label_points,
+    make_assessment_map,
+    make_public_map,
+)
 from pipelines import public
 from pipelines.watch_report import WatchReportError
 
@@ -88,6 +93,38 @@ def test_label_point_falls_inside_a_crescent():
     assert crescent.contains(Point(lon, lat))
 
 
+def test_label_points_are_inside_the_area_distinct_and_start_at_the_centroid():
+    crescent = box(0, 0, 3, 3).difference(box(1, 1, 3, 3))
+    spots = label_points(crescent)
+    assert spots[0] == label_point(crescent)
+    assert 10 <= len(spots) <= 40 and len({tuple(s) for s in spots}) == len(spots)
+    assert all(crescent.contains(Point(lon, lat)) for lat, lon in spots)
+    assert label_points(box(0, 0, 2, 1), limit=3) == [
+        [0.5, 1.0],
+        [0.5, 0.5],  # the pole of inaccessibility
+        [0.38889, 1.0],  # then the lattice, nearest the centroid first
+    ]
+
+
+def test_labels_are_placed_selected_first_then_larger_areas_with_alternatives():
+    features = _features(make_public_map(_areas(), 3))
+    ranks = {f["id"]: f["properties"]["label_rank"] for f in features}
+    assert ranks["1"] == 0 and sorted(ranks.values()) == [0, 1, 2]
+    for f in features:
+        area = shapely.geometry.shape(f["geometry"])
+        alts = f["properties"]["label_alts"]
+        assert alts and all(area.contains(Point(lon, lat)) for lat, lon in alts)
+
+
+def test_maps_fit_only_once_they_have_a_size():
+    """A map drawn in a closed expander must not call fitBounds at 0 px (NaN zoom)."""
+    for m in (make_public_map(_areas(), 3), make_assessment_map(_roles())):
+        script = m.get_root().render()
+        # folium's FitBounds calls map_<id>.fitBounds(...) at once; ours wait.
+        assert set(re.findall(r"(\w+)\.fitBounds\(", script)) == {"map"}
+        assert "size.x <= tl[0] + br[0]" in script
+
+
 def test_standalone_html_inlines_leaflet_and_links_nothing_remote():
     page = standalone_html(make_public_map(_areas(), 3), "A <title>")
     assert "<title>A &lt;title&gt;</title>" in page
@@ -97,8 +134,8 @@ def test_standalone_html_inlines_leaflet_and_links_nothing_remote():
     assert not re.search(r"(src|href)=\"https?://", ours)
 
 
-def test_assessment_map_shows_target_buffer_and_control():
-    shapes = gpd.GeoDataFrame(
+def _roles() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         {"role": ["target", "buffer", "control"]},
         geometry=[
             box(0, 0, 1, 1),
@@ -107,7 +144,10 @@ def test_assessment_map_shows_target_buffer_and_control():
         ],
         crs="EPSG:4326",
     )
-    html = make_assessment_map(shapes).get_root().render()
+
+
+def test_assessment_map_shows_target_buffer_and_control():
+    html = make_assessment_map(_roles()).get_root().render()
     for label in ("Target area", "Buffer ring", "Control area"):
         assert label in html
 
