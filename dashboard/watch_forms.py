@@ -79,7 +79,10 @@ def concern_section(path: str, level: str, area_id: str) -> None:
     with st.form("watch.status"):
         st.markdown("**Change a concern's status**")
         concern_id = st.selectbox(
-            "Concern", list(labels), format_func=labels.get, key=state.STATUS_CONCERN
+            "Concern",
+            list(labels),
+            format_func=lambda c: labels[c],
+            key=state.STATUS_CONCERN,
         )
         new_status = st.selectbox(
             "New status", priorities.STATUSES, key=state.STATUS_VALUE
@@ -132,7 +135,10 @@ def _response_form(path: str, plans: Sequence[beat_plans.BeatPlan]) -> None:
     with st.form("watch.response"):
         st.markdown("**Add a response to a plan**")
         plan_id = st.selectbox(
-            "Plan", list(titles), format_func=titles.get, key=state.RESPONSE_PLAN
+            "Plan",
+            list(titles),
+            format_func=lambda p: titles[p],
+            key=state.RESPONSE_PLAN,
         )
         description = st.text_input(
             "What was done (e.g. directed patrols, Fri-Sat nights)",
