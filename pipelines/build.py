@@ -8,7 +8,7 @@ them and hands frames to the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,20 +24,16 @@ from pipelines import store
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
-from pipelines.derive import ROW, derive_incidents
-from pipelines.ingest import conform_labels, normalize_export
+from pipelines.derive import derive_incidents
 from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
-from pipelines.readers import read_export
 from pipelines.settings import Settings, SourceConfig
-from pipelines.source_profile import SourceProfile, load_source_profile
+from pipelines.source_profile import load_source_profile
+from pipelines.staging import Progress, stage_files
 from pipelines.user_tables import carry_over
 from pipelines.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
-"""Callback ``(step description, done, total)`` for progress bars."""
 
 
 @dataclass(frozen=True)
@@ -126,64 +122,9 @@ def run_build(
         store.drop_sources(con, replace_sources)
         for name, table in (extra_tables or {}).items():
             store.replace_table(con, name, table)
-        added, skipped = _stage_files(con, work, settings, progress)
+        added, skipped = stage_files(con, work, settings, progress)
         report = _derive(con, settings, finest, progress)
     return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
-
-
-def _stage_files(
-    con: duckdb.DuckDBPyConnection,
-    work: list[tuple[SourceConfig, Path]],
-    settings: Settings,
-    progress: Progress,
-) -> tuple[int, int]:
-    """Read and normalize each export not yet in the store (same file = no-op)."""
-    con.execute(s.staged_ddl(settings.level_names))
-    seen = store.known_file_hashes(con)
-    profiles: dict[Path, SourceProfile] = {}
-    added = skipped = 0
-    for done, (source, path) in enumerate(work, start=1):
-        progress("Reading exports", done - 1, len(work))
-        profile = profiles.setdefault(
-            source.profile, load_source_profile(source.profile)
-        )
-        table = read_export(path)
-        if (profile.name, table.sha256) in seen:
-            log.info("%s already loaded (same content); skipped", path.name)
-            skipped += 1
-            continue
-        staged = normalize_export(table, profile, settings.analysis_crs)
-        staged = _with_label_columns(staged, settings)
-        store.append_rows(con, "staged", staged)
-        store.record_source(
-            con, profile.name, profile.kind, profile.unique_ids, str(profile.path)
-        )
-        store.append_rows(
-            con,
-            "files",
-            pd.DataFrame(
-                [
-                    {
-                        "source": profile.name,
-                        "file": table.file_name,
-                        "sha256": table.sha256,
-                        "rows": len(staged),
-                        "encoding": table.encoding,
-                        "ingested_at": datetime.now(),
-                    }
-                ]
-            ),
-        )
-        seen.add((profile.name, table.sha256))
-        added += 1
-    progress("Reading exports", len(work), len(work))
-    return added, skipped
-
-
-def _with_label_columns(staged: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """One label column per configured level: missing ones are None, labels for
-    levels the department does not configure are dropped (nothing to compare)."""
-    return conform_labels(staged, settings.level_names)
 
 
 def _derive(
@@ -194,30 +135,25 @@ def _derive(
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
-    # The raw text is only needed for quarantined rows: fetched for them alone.
-    staged = con.execute(f"SELECT rowid AS {ROW}, * EXCLUDE (raw) FROM staged").df()
     derived = derive_incidents(
-        staged,
+        con,
         settings,
         finest,
         store.unique_id_sources(con),
         store.file_load_order(con),
     )
     progress("Writing store", 1, 3)
-    store.replace_table(con, "incidents", derived.incidents, order_by=s.OCCURRED_AT)
-    store.replace_table(con, "netted", derived.netted.drop(columns=ROW))
-    store.replace_table(con, "quarantine", _with_raw_text(con, derived.quarantine))
     loaded = [
         tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()
     ]
-    store.replace_table(con, "file_quality", file_quality(staged, derived, loaded))
-    area_table = _area_table(derived.areas.layers, settings)
+    store.replace_table(con, "file_quality", file_quality(con, loaded))
+    area_table = _area_table(derived.layers, settings)
     store.replace_table(con, "areas", area_table)
     finest_name = settings.levels[0].name
     store.replace_table(
         con,
         "layer_quality",
-        layer_quality_table({finest_name: derived.areas.layers[finest_name]}),
+        layer_quality_table({finest_name: derived.layers[finest_name]}),
     )
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
@@ -225,10 +161,7 @@ def _derive(
     carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
     refresh_workload(con, settings)
-    store.replace_table(con, "label_agreement", derived.areas.agreement)
-    quarantine = derived.quarantine
-    by_reason = quarantine["reason"].value_counts().sort_index().to_dict()
-    read, kept = len(staged), derived.kept
+    store.replace_table(con, "label_agreement", derived.agreement)
     store.write_meta(
         con,
         {
@@ -244,37 +177,27 @@ def _derive(
             "min_count_public": settings.min_count_public,
             "tiles": settings.tiles or "",
             "tiles_attribution": settings.tiles_attribution or "",
-            "counts": {"read": read, "kept": kept, "quarantined": len(quarantine)},
+            "counts": {
+                "read": derived.read,
+                "kept": derived.kept,
+                "quarantined": derived.quarantined,
+            },
             "analysis": analysis,
         },
     )
     progress("Building profiles", 3, 3)
     return {
         "store": settings.store_path,
-        "read": read,
-        "kept": kept,
-        "quarantined": len(quarantine),
-        "quarantined_by_reason": {k: int(v) for k, v in by_reason.items()},
-        "net_crimes": int((derived.incidents[s.KIND] == "report").sum()),
-        "calls": int((derived.incidents[s.KIND] == "call").sum()),
-        "netted_rows": len(derived.netted),
-        "label_agreement": agreement_dict(derived.areas.agreement),
+        "read": derived.read,
+        "kept": derived.kept,
+        "quarantined": derived.quarantined,
+        "quarantined_by_reason": derived.quarantined_by_reason,
+        "net_crimes": derived.net_crimes,
+        "calls": derived.calls,
+        "netted_rows": derived.netted,
+        "label_agreement": agreement_dict(derived.agreement),
         "as_of": as_of,
     }
-
-
-def _with_raw_text(
-    con: duckdb.DuckDBPyConnection, quarantine: pd.DataFrame
-) -> pd.DataFrame:
-    """Quarantined rows with their raw text, looked up by staged row id."""
-    con.register("_q", quarantine)
-    try:
-        return con.execute(
-            f"SELECT q.* EXCLUDE ({ROW}), s.raw FROM _q q JOIN staged s "
-            f"ON s.rowid = q.{ROW} ORDER BY q.{ROW}"
-        ).df()
-    finally:
-        con.unregister("_q")
 
 
 def _area_table(

@@ -1,19 +1,22 @@
-"""A dry run: read exports with a profile, assign areas, report; write nothing."""
+"""A dry run: read exports with a profile, assign areas, report; write nothing.
+
+The exports go through the build's own staging and derive steps, in a scratch
+store that is deleted afterwards.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
+from pipelines import store
 from pipelines.catalog import load_finest_layer
 from pipelines.derive import derive_incidents
-from pipelines.ingest import conform_labels, normalize_export
 from pipelines.quality import QualityReport, quality_report
-from pipelines.readers import read_export
-from pipelines.settings import Settings
+from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import load_source_profile
+from pipelines.staging import stage_files
 
 
 def check_exports(
@@ -36,13 +39,17 @@ def check_exports(
     """
     profile = load_source_profile(profile_path)
     finest = load_finest_layer(settings)
-    frames = []
-    for path in files:
-        staged = normalize_export(read_export(path), profile, settings.analysis_crs)
-        frames.append(conform_labels(staged, settings.level_names))
-    staged = pd.concat(frames, ignore_index=True)
-    order = {Path(p).name: i for i, p in enumerate(files)}
-    unique = {profile.name} if profile.unique_ids else set()
-    derived = derive_incidents(staged, settings, finest, unique, order)
-    read = [(profile.name, Path(p).name) for p in files]
-    return quality_report(staged, derived, finest, settings.levels[0].name, read)
+    source = SourceConfig(profile=Path(profile_path), files=tuple(files))
+    with tempfile.TemporaryDirectory(prefix="beatprofile-check-") as scratch:
+        scratch_store = Path(scratch) / "check.duckdb"
+        with store.building(scratch_store) as con:
+            stage_files(con, [(source, Path(p)) for p in files], settings, _quiet)
+            unique = {profile.name} if profile.unique_ids else set()
+            order = {Path(p).name: i for i, p in enumerate(files)}
+            derived = derive_incidents(con, settings, finest, unique, order)
+            read = [(profile.name, Path(p).name) for p in files]
+            return quality_report(con, derived, finest, settings.levels[0].name, read)
+
+
+def _quiet(*_) -> None:
+    """No progress output for a dry run."""

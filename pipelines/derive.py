@@ -1,138 +1,323 @@
-"""From staged rows to incidents, netted rows and quarantine (pure; no store).
+"""From staged rows to incidents, netted rows and quarantine, inside the store.
 
-Shared by the build (which writes the result) and ``beatprofile check`` (which
-only reports it). Every staged row ends in exactly one of ``incidents``,
-``netted`` or ``quarantine``.
+Shared by the build and by ``beatprofile check`` (which stages into a scratch
+store). Every staged row ends in exactly one of ``incidents``, ``netted`` or
+``quarantine``.
+
+Only the rows a rule needs reach pandas, so memory stays bounded at millions
+of rows: duplicate candidates (sources with unique ids whose id repeats),
+reversal groups (an incident and offense code with a ``count = -1`` row), and
+for area assignment the few columns it reads. Everything else moves from
+``staged`` to its destination table in SQL, joined on the staged row id.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import schema as s
-from pipelines.areas import AreaAssignment, assign_areas
-from pipelines.dedupe import keep_latest_versions
+from pipelines import store
+from pipelines.areas import assign_areas
+from pipelines.dedupe import UPDATED_AT, keep_latest_versions
 from pipelines.ingest import ISSUE, ISSUE_MESSAGE
-from pipelines.reversals import net_reversals
+from pipelines.reversals import NETTED_ROLE, net_reversals
 from pipelines.settings import Settings
 
-QUARANTINE_COLUMNS = [
+ROW = s.STAGED_ROW
+FATE = "_fate"  # staged rows that are netted or quarantined, with why
+_STAGING_ONLY = (ROW, s.RAW, ISSUE, ISSUE_MESSAGE, UPDATED_AT)
+_QUARANTINE_TEXT = (
     s.SOURCE,
     s.FILE,
     s.LINE,
     s.INCIDENT_ID,
     s.OFFENSE_CODE,
     s.OFFENSE_DESC,
-    "reason",
-    "message",
-    s.RAW,
-    s.LON,
-    s.LAT,
-]
-_STAGING_ONLY = [s.RAW, ISSUE, ISSUE_MESSAGE, "updated_at"]
-ROW = "_row"  # the staged row's id, when raw text is fetched only for quarantine
+)
+UNMATCHED_MESSAGE = (
+    "reversal (count -1) with no earlier record of the same incident and offense "
+    "code in the loaded data"
+)
 
 
 @dataclass(frozen=True)
-class Derived:
-    """The three destinations of staged rows, and the area assignment behind them."""
+class DeriveSummary:
+    """Row counts of one derive; ``read == kept + quarantined`` always holds."""
 
-    incidents: pd.DataFrame
-    netted: pd.DataFrame
-    quarantine: pd.DataFrame
-    areas: AreaAssignment
+    read: int
+    incidents: int
+    netted: int
+    quarantined: int
+    quarantined_by_reason: dict[str, int]
+    net_crimes: int
+    calls: int
+    agreement: pd.DataFrame
+    layers: dict[str, gpd.GeoDataFrame]
 
     @property
     def kept(self) -> int:
-        return len(self.incidents) + len(self.netted)
+        return self.incidents + self.netted
 
 
 def derive_incidents(
-    staged: pd.DataFrame,
+    con: duckdb.DuckDBPyConnection,
     settings: Settings,
     finest: gpd.GeoDataFrame,
     unique_sources: set[str],
     file_order: dict[str, int],
-) -> Derived:
-    """Dedupe, net reversals, assign areas and quarantine what cannot be used.
+) -> DeriveSummary:
+    """Dedupe, net reversals, assign areas; write incidents, netted, quarantine.
 
     Parameters
     ----------
-    staged : DataFrame
-        All staged rows (output of ``normalize_export`` for every export).
+    con : DuckDBPyConnection
+        A store holding the ``staged`` table (replaced tables are written here).
     settings : Settings
         Levels and tolerance.
     finest : GeoDataFrame
         The finest level's polygons in the analysis CRS.
     unique_sources : set of str
-        Sources whose incident ids identify one record (duplicates dropped).
+        Sources whose incident ids identify one record (older versions are
+        quarantined as duplicates).
     file_order : dict
         Load order of export files (the most recent version wins).
 
     Returns
     -------
-    Derived
+    DeriveSummary
+
+    Raises
+    ------
+    AssertionError
+        If a staged row did not reach exactly one destination.
     """
-    unparseable = staged[ISSUE] == "unparseable_row"
-    dedupe = keep_latest_versions(staged[~unparseable], unique_sources, file_order)
-    netting = net_reversals(dedupe.kept)
-    counted = netting.counted
-    has_issue = counted[ISSUE].notna()
-    areas = assign_areas(
-        counted[~has_issue], finest, settings.levels, settings.tolerance_m
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {FATE} ({ROW} BIGINT, reason VARCHAR, "
+        f"message VARCHAR, {NETTED_ROLE} VARCHAR)"
     )
-    quarantine = pd.concat(
-        [
-            _quarantine(staged[unparseable]),
-            _quarantine(dedupe.duplicates, "duplicate", dedupe.duplicates["message"]),
-            _quarantine(
-                netting.unmatched,
-                "reversal_without_original",
-                "reversal (count -1) with no earlier record of the same "
-                "incident and offense code in the loaded data",
-            ),
-            _quarantine(counted[has_issue]),
-            _quarantine(
-                areas.outside,
-                "outside_jurisdiction",
-                f"location is more than {settings.tolerance_m} m outside "
-                "every area of the finest level",
-            ),
-            _quarantine(
-                areas.no_location,
-                "no_location",
-                "no usable coordinates and no area label",
-            ),
-        ],
-        ignore_index=True,
+    con.execute(
+        f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL "
+        f"FROM staged WHERE {ISSUE} = 'unparseable_row'"
     )
-    derived = Derived(
-        incidents=areas.assigned.drop(columns=[*_STAGING_ONLY, ROW], errors="ignore"),
-        netted=netting.netted.drop(
-            columns=[c for c in _STAGING_ONLY if c != s.RAW], errors="ignore"
+    _quarantine_duplicates(con, unique_sources, file_order)
+    _net_reversal_groups(con)
+    con.execute(
+        f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL FROM staged "
+        f"WHERE {ISSUE} IS NOT NULL AND {ROW} NOT IN (SELECT {ROW} FROM {FATE})"
+    )
+    assignment = _assign(con, settings, finest)
+    _write_destinations(con, settings)
+    return _summary(con, assignment)
+
+
+def _quarantine_duplicates(
+    con: duckdb.DuckDBPyConnection, unique_sources: set[str], file_order: dict[str, int]
+) -> None:
+    """Older versions of an incident of a unique-id source (only repeated ids
+    are fetched)."""
+    if not unique_sources:
+        return
+    candidates = con.execute(
+        f"SELECT {ROW}, {s.SOURCE}, {s.INCIDENT_ID}, {s.FILE}, {s.LINE}, "
+        f"{UPDATED_AT} FROM staged "
+        f"WHERE {s.SOURCE} IN (SELECT unnest(?)) AND {s.INCIDENT_ID} <> '' "
+        f"AND {ROW} NOT IN (SELECT {ROW} FROM {FATE}) "
+        f"QUALIFY count(*) OVER (PARTITION BY {s.SOURCE}, {s.INCIDENT_ID}) > 1",
+        [sorted(unique_sources)],
+    ).df()
+    if candidates.empty:
+        return
+    duplicates = keep_latest_versions(candidates, unique_sources, file_order).duplicates
+    _record_fate(
+        con,
+        pd.DataFrame(
+            {
+                ROW: duplicates[ROW].to_numpy(),
+                "reason": "duplicate",
+                "message": duplicates["message"].to_numpy(),
+            }
         ),
-        quarantine=quarantine,
-        areas=areas,
     )
-    if len(staged) != derived.kept + len(quarantine):
+
+
+def _net_reversal_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """Net the groups (source, incident, offense code) that hold a -1 row."""
+    key = f"{s.SOURCE}, {s.INCIDENT_ID}, {s.OFFENSE_CODE}"
+    groups = con.execute(
+        f"SELECT {ROW}, {key}, {s.COUNT}, {s.REPORTED_AT}, {s.FILE}, "
+        f"{s.LINE} FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM {FATE}) "
+        f"QUALIFY bool_or({s.COUNT} = -1) OVER (PARTITION BY {key}) "
+        f"ORDER BY {ROW}"
+    ).df()
+    if groups.empty:
+        return
+    netting = net_reversals(groups)
+    _record_fate(
+        con,
+        pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        ROW: netting.netted[ROW].to_numpy(),
+                        NETTED_ROLE: netting.netted[NETTED_ROLE].to_numpy(),
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        ROW: netting.unmatched[ROW].to_numpy(),
+                        "reason": "reversal_without_original",
+                        "message": UNMATCHED_MESSAGE,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        ),
+    )
+
+
+def _assign(
+    con: duckdb.DuckDBPyConnection, settings: Settings, finest: gpd.GeoDataFrame
+):
+    """Assign the counted rows to areas; write ``_assigned``; quarantine the rest.
+
+    Only the row id, source, coordinates and labels are fetched.
+    """
+    labels = [s.label_column(level) for level in settings.level_names]
+    rows = con.execute(
+        f"SELECT {ROW}, {s.SOURCE}, {s.X}, {s.Y}, {s.LOCATED}, "
+        f"{', '.join(labels)} FROM staged "
+        f"WHERE {ROW} NOT IN (SELECT {ROW} FROM {FATE}) ORDER BY {ROW}"
+    ).df()
+    areas = assign_areas(rows, finest, settings.levels, settings.tolerance_m)
+    area_columns = [
+        c
+        for level in settings.level_names
+        for c in (s.area_column(level), s.method_column(level))
+    ]
+    assigned = pa.table(
+        {
+            ROW: areas.assigned[ROW].to_numpy("int64"),
+            s.LOCATED: areas.assigned[s.LOCATED].to_numpy(bool),
+            **{
+                c: pa.array(
+                    areas.assigned[c].to_numpy(object),
+                    type=pa.string(),
+                    from_pandas=True,  # NaN (no parent area) -> NULL
+                )
+                for c in area_columns
+            },
+        }
+    )
+    store.replace_table(con, "_assigned", assigned)
+    _record_fate(
+        con,
+        pd.concat(
+            [
+                _reasons(
+                    areas.outside,
+                    "outside_jurisdiction",
+                    f"location is more than {settings.tolerance_m} m outside "
+                    "every area of the finest level",
+                ),
+                _reasons(
+                    areas.no_location,
+                    "no_location",
+                    "no usable coordinates and no area label",
+                ),
+            ],
+            ignore_index=True,
+        ),
+    )
+    del rows, assigned
+    return areas
+
+
+def _reasons(rows: pd.DataFrame, reason: str, message: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {ROW: rows[ROW].to_numpy(), "reason": reason, "message": message}
+    )
+
+
+def _record_fate(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    full = frame.reindex(columns=[ROW, "reason", "message", NETTED_ROLE]).astype(
+        {ROW: "int64", "reason": object, "message": object, NETTED_ROLE: object}
+    )
+    con.register("_fate_rows", full)
+    try:
+        con.execute(f"INSERT INTO {FATE} SELECT * FROM _fate_rows")
+    finally:
+        con.unregister("_fate_rows")
+
+
+def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """incidents, netted and quarantine from ``staged`` joined to the outcomes."""
+    staged_columns = [r[0] for r in con.execute("DESCRIBE staged").fetchall()]
+    kept_columns = [c for c in staged_columns if c not in _STAGING_ONLY]
+    area_columns = [
+        c
+        for level in settings.level_names
+        for c in (s.area_column(level), s.method_column(level))
+    ]
+    incident_select = ", ".join(
+        f"a.{c}" if c == s.LOCATED else f"st.{_quote(c)}" for c in kept_columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE incidents AS SELECT {incident_select}, "
+        f"{', '.join('a.' + c for c in area_columns)} "
+        f"FROM staged st JOIN _assigned a ON st.{ROW} = a.{ROW} "
+        f"ORDER BY st.{s.OCCURRED_AT}, st.{ROW}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE netted AS SELECT "
+        f"{', '.join('st.' + _quote(c) for c in kept_columns)}, f.{NETTED_ROLE} "
+        f"FROM staged st JOIN {FATE} f ON st.{ROW} = f.{ROW} "
+        f"WHERE f.{NETTED_ROLE} IS NOT NULL ORDER BY st.{ROW}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE quarantine AS SELECT "
+        f"{', '.join('st.' + _quote(c) for c in _QUARANTINE_TEXT)}, f.reason, "
+        f"f.message, st.{s.LON}, st.{s.LAT}, st.{s.RAW} "
+        f"FROM staged st JOIN {FATE} f ON st.{ROW} = f.{ROW} "
+        f"WHERE f.reason IS NOT NULL ORDER BY st.{ROW}"
+    )
+    con.execute("DROP TABLE _assigned")
+
+
+def _quote(column: str) -> str:
+    return f'"{column}"'
+
+
+def _summary(con: duckdb.DuckDBPyConnection, areas) -> DeriveSummary:
+    def scalar(sql: str) -> int:
+        return int(con.execute(sql).fetchone()[0])
+
+    by_reason = dict(
+        con.execute(
+            "SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY reason"
+        ).fetchall()
+    )
+    summary = DeriveSummary(
+        read=scalar("SELECT count(*) FROM staged"),
+        incidents=scalar("SELECT count(*) FROM incidents"),
+        netted=scalar("SELECT count(*) FROM netted"),
+        quarantined=scalar("SELECT count(*) FROM quarantine"),
+        quarantined_by_reason={k: int(v) for k, v in by_reason.items()},
+        net_crimes=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'report'"),
+        calls=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'call'"),
+        agreement=areas.agreement,
+        layers=areas.layers,
+    )
+    con.execute(f"DROP TABLE {FATE}")
+    if summary.read != summary.kept + summary.quarantined:
         raise AssertionError(
-            f"conservation broken: read {len(staged)} != kept {derived.kept} + "
-            f"quarantined {len(quarantine)}"
+            f"conservation broken: read {summary.read} != kept {summary.kept} + "
+            f"quarantined {summary.quarantined}"
         )
-    return derived
-
-
-def _quarantine(
-    rows: pd.DataFrame,
-    reason: str | None = None,
-    message: str | pd.Series | None = None,
-) -> pd.DataFrame:
-    out = rows.assign(
-        reason=reason if reason else rows[ISSUE],
-        message=message if message is not None else rows[ISSUE_MESSAGE],
-    )
-    columns = [c for c in [*QUARANTINE_COLUMNS, ROW] if c in out.columns]
-    return out[columns].reset_index(drop=True)
+    return summary

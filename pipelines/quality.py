@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,16 +18,19 @@ from geo.io import normalize_area_ids
 from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
 from pipelines.areas import ALL_SOURCES
-from pipelines.derive import Derived
+from pipelines.derive import DeriveSummary
 from pipelines.ingest import ISSUE
 
 _KEYS = [s.SOURCE, s.FILE]
 
 
 def file_quality(
-    staged: pd.DataFrame, derived: Derived, files: list[tuple[str, str]] | None = None
+    con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]] | None = None
 ) -> pd.DataFrame:
     """One row per (source, file): read = kept + quarantined, and the reasons.
+
+    Computed in the store from ``staged``, ``incidents``, ``netted`` and
+    ``quarantine`` (see :func:`pipelines.derive.derive_incidents`).
 
     Columns: ``source, file, read, kept, quarantined``, one ``q_<reason>`` column
     per quarantine reason, ``located_share`` (rows with usable coordinates),
@@ -36,45 +40,41 @@ def file_quality(
     ``files`` lists every (source, file) read, so an export with no rows still
     gets its row of zeros.
     """
-    read = staged.groupby(_KEYS).size().rename("read")
-    kept = (
-        pd.concat([derived.incidents[_KEYS], derived.netted[_KEYS]])
-        .groupby(_KEYS)
-        .size()
-        .rename("kept")
+    reason_sums = ", ".join(
+        f"count(*) FILTER (WHERE reason = '{r}') AS q_{r}" for r in s.QUARANTINE_REASONS
     )
-    reasons = (
-        derived.quarantine.groupby(_KEYS + ["reason"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=list(s.QUARANTINE_REASONS), fill_value=0)
-        .add_prefix("q_")
-    )
-    located = staged.groupby(_KEYS)[s.LOCATED].sum().rename("_located")
-    dates = derived.incidents.groupby(_KEYS)[s.OCCURRED_AT].agg(["min", "max"])
-    unmapped = (
-        staged[staged[ISSUE] == "unmapped_code"]
-        .groupby(_KEYS)[s.OFFENSE_CODE]
-        .nunique()
-        .rename("unmapped_codes")
-    )
-    table = pd.concat([read, kept, reasons, located, dates, unmapped], axis=1)
+    frames = [
+        con.execute(
+            f"SELECT source, file, count(*) AS read, sum(located::INT) AS _located, "
+            f"count(DISTINCT offense_code) FILTER (WHERE {ISSUE} = 'unmapped_code') "
+            "AS unmapped_codes FROM staged GROUP BY ALL"
+        ).df(),
+        con.execute(
+            "SELECT source, file, count(*) AS kept FROM (SELECT source, file FROM "
+            "incidents UNION ALL SELECT source, file FROM netted) GROUP BY ALL"
+        ).df(),
+        con.execute(
+            f"SELECT source, file, {reason_sums} FROM quarantine GROUP BY ALL"
+        ).df(),
+        con.execute(
+            f"SELECT source, file, min({s.OCCURRED_AT}) AS first_date, "
+            f"max({s.OCCURRED_AT}) AS last_date FROM incidents GROUP BY ALL"
+        ).df(),
+    ]
+    table = pd.concat([f.set_index(_KEYS) for f in frames], axis=1)
     if files:
         index = pd.MultiIndex.from_tuples(files, names=_KEYS)
         table = table.reindex(table.index.union(index))
-    table = table.fillna({"read": 0, "kept": 0, "unmapped_codes": 0, "_located": 0})
-    table = table.fillna({c: 0 for c in reasons.columns}).reset_index()
     q_cols = [f"q_{r}" for r in s.QUARANTINE_REASONS]
-    table[q_cols] = table[q_cols].astype("int64")
+    counts = ["read", "kept", "unmapped_codes", "_located", *q_cols]
+    table[counts] = table[counts].fillna(0).astype("int64")
+    table = table.reset_index()
     table["quarantined"] = table[q_cols].sum(axis=1)
     table["located_share"] = table["_located"] / table["read"].where(table["read"] > 0)
     table["inside_share"] = 1 - table["q_outside_jurisdiction"] / table[
         "_located"
     ].where(table["_located"] > 0)
     table["date_failures"] = table["q_bad_date"] + table["q_future_date"]
-    table = table.rename(columns={"min": "first_date", "max": "last_date"})
-    for column in ("read", "kept", "unmapped_codes"):
-        table[column] = table[column].astype("int64")
     return table[
         [
             "source",
@@ -90,7 +90,7 @@ def file_quality(
             "date_failures",
             "unmapped_codes",
         ]
-    ]
+    ].sort_values(_KEYS, ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -132,26 +132,30 @@ def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
 
 
 def quality_report(
-    staged: pd.DataFrame,
-    derived: Derived,
+    con: duckdb.DuckDBPyConnection,
+    derived: DeriveSummary,
     finest: gpd.GeoDataFrame,
     fine_level: str,
     files: list[tuple[str, str]] | None = None,
 ) -> QualityReport:
-    """Everything ``beatprofile check`` prints, from a dry run's frames."""
-    unmapped = (
-        staged[staged[ISSUE] == "unmapped_code"]
-        .groupby([s.SOURCE, s.OFFENSE_CODE, s.OFFENSE_DESC])
-        .size()
-        .rename("rows")
-        .reset_index()
-        .sort_values("rows", ascending=False)
-    )
+    """Everything ``beatprofile check`` prints, from a (scratch) store's tables."""
+    unmapped = con.execute(
+        f"SELECT {s.SOURCE}, {s.OFFENSE_CODE}, {s.OFFENSE_DESC}, count(*) AS rows "
+        f"FROM staged WHERE {ISSUE} = 'unmapped_code' GROUP BY ALL "
+        f"ORDER BY rows DESC, {s.SOURCE}, {s.OFFENSE_CODE}"
+    ).df()
+    label, area = s.label_column(fine_level), s.area_column(fine_level)
+    columns = [s.SOURCE, s.FILE, s.LINE, s.LOCATED, s.X, s.Y, area]
+    has_label = label in {r[0] for r in con.execute("DESCRIBE incidents").fetchall()}
+    incidents = con.execute(
+        f"SELECT {', '.join(columns + ([label] if has_label else []))} FROM incidents "
+        f"WHERE {s.LOCATED}" + (f" AND {label} IS NOT NULL" if has_label else "")
+    ).df()
     return QualityReport(
-        files=file_quality(staged, derived, files),
-        agreement=derived.areas.agreement,
+        files=file_quality(con, files),
+        agreement=derived.agreement,
         unmapped=unmapped,
-        disagreements=largest_disagreements(derived.incidents, finest, fine_level),
+        disagreements=largest_disagreements(incidents, finest, fine_level),
         layer_lines=tuple(layer_overlaps_and_gaps(finest).summary_lines(fine_level)),
     )
 

@@ -112,8 +112,13 @@ def method_column(level: str) -> str:
     return f"method_{level}"
 
 
+# Each staged row's id, given once when it is staged. (DuckDB's own rowid is
+# not stable: deleting a source's rows renumbers the rest at a checkpoint.)
+STAGED_ROW: Final = "staged_row"
+
 # DuckDB types of the staged rows (one per input row, before netting and areas).
 STAGED_TYPES: Final = {
+    STAGED_ROW: "BIGINT",
     SOURCE: "VARCHAR",
     KIND: "VARCHAR",
     FILE: "VARCHAR",
