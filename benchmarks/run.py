@@ -255,9 +255,11 @@ def print_table(f: dict) -> None:
         table.add_row("build peak RSS", f"{b['peak_rss_bytes'] / 1e9:.2f} GB")
         for name, step in (b.get("steps") or {}).items():
             if isinstance(step, dict) and name in (
-                "_stage_files",
+                "stage_files",
                 "_derive",
                 "derive_incidents",
+                "_assign",
+                "_write_destinations",
                 "assign_points",
                 "replace_table",
                 "_refresh_aggregates",

@@ -21,7 +21,7 @@ import time
 
 STEPS = (
     "pipelines.build:run_build",
-    "pipelines.build:_stage_files",
+    "pipelines.staging:stage_files",
     "pipelines.build:_derive",
     "pipelines.build:_refresh_aggregates",
     "pipelines.build:_area_table",
@@ -31,6 +31,10 @@ STEPS = (
     "pipelines.store:replace_table",
     "pipelines.store:write_meta",
     "pipelines.derive:derive_incidents",
+    "pipelines.derive:_quarantine_duplicates",
+    "pipelines.derive:_net_reversal_groups",
+    "pipelines.derive:_assign",
+    "pipelines.derive:_write_destinations",
     "pipelines.dedupe:keep_latest_versions",
     "pipelines.reversals:net_reversals",
     "pipelines.areas:assign_areas",

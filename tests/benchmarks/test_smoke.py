@@ -61,7 +61,7 @@ def test_json_has_every_figure(smoke):
     assert a["agree"] and a["disagreements"] == 0
     b = smoke["build"]
     assert b["exit_code"] == 0 and b["wall_seconds"] > 0 and b["peak_rss_bytes"] > 0
-    assert b["steps"]["_stage_files"]["seconds"] > 0
+    assert b["steps"]["stage_files"]["seconds"] > 0
     d = smoke["dashboard"]
     assert d["exceptions"] == []
     pages = {(r["page"], r["action"], r["run"]) for r in d["runs"]}
