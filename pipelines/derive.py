@@ -151,7 +151,7 @@ def _net_reversal_groups(con: duckdb.DuckDBPyConnection) -> None:
     groups = con.execute(
         f"SELECT {ROW}, {key}, {s.COUNT}, {s.REPORTED_AT}, {s.FILE}, "
         f"{s.LINE} FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM {FATE}) "
-        f"QUALIFY bool_or({s.COUNT} = -1) OVER (PARTITION BY {key}) "
+        f"AND ({key}) IN (SELECT {key} FROM staged WHERE {s.COUNT} = -1) "
         f"ORDER BY {ROW}"
     ).df()
     if groups.empty:
@@ -271,8 +271,7 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
     con.execute(
         f"CREATE OR REPLACE TABLE incidents AS SELECT {incident_select}, "
         f"{', '.join('a.' + c for c in area_columns)} "
-        f"FROM staged st JOIN _assigned a ON st.{ROW} = a.{ROW} "
-        f"ORDER BY st.{s.OCCURRED_AT}, st.{ROW}"
+        f"FROM staged st JOIN _assigned a ON st.{ROW} = a.{ROW}"
     )
     con.execute(
         f"CREATE OR REPLACE TABLE netted AS SELECT "
