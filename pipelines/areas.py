@@ -20,8 +20,6 @@ from pipelines import schema as s
 from pipelines.settings import LevelConfig
 
 PARENT = "parent"  # method code: taken from the finer area
-SPATIAL = "_spatial_area"  # the point-in-polygon answer before the label rule
-_LABEL_KNOWN = "_label_known"
 
 
 AGREEMENT_COLUMNS = [
@@ -97,15 +95,18 @@ def assign_areas(
     -------
     AreaAssignment
         ``assigned`` rows gain ``area_<level>`` and ``method_<level>`` for every
-        level; located rows outside the layer and unlocated rows without a usable
-        label are returned apart (they are quarantined by the caller).
+        level (categorical columns); located rows outside the layer and
+        unlocated rows without a usable label are returned apart (they are
+        quarantined by the caller).
     """
     fine = levels[0].name
-    label_col = s.label_column(fine)
-    labels = rows[label_col] if label_col in rows else pd.Series(None, index=rows.index)
-    label_key = normalize_area_ids(labels.fillna(pd.NA))
-    position = pd.Series(np.arange(len(finest)), index=finest["area_id"].values)
-    label_index = label_key.map(position).fillna(-1).astype("int64").to_numpy()
+    ids = finest["area_id"].to_numpy(dtype=object)
+    labels = {
+        level.name: normalize_area_ids(rows[s.label_column(level.name)])
+        for level in levels
+        if s.label_column(level.name) in rows
+    }
+    label_index = _label_positions(labels.get(fine), ids, len(rows))
     result = assign_points(
         rows[s.X].to_numpy(),
         rows[s.Y].to_numpy(),
@@ -113,28 +114,31 @@ def assign_areas(
         label_index,
         tolerance,
     )
-    ids = finest["area_id"].to_numpy()
     keep = result.index >= 0
     located = rows[s.LOCATED].to_numpy(dtype=bool)
     assigned = rows[keep].copy()
-    assigned[s.area_column(fine)] = ids[result.index[keep]]
-    assigned[s.method_column(fine)] = result.method[keep]
+    labels = {level: values[keep] for level, values in labels.items()}
+    fine_at = _FineAnswers(
+        position=result.index[keep],
+        spatial=result.spatial_index[keep],
+        label=label_index[keep],
+    )
+    assigned[s.area_column(fine)] = pd.Categorical.from_codes(
+        fine_at.position, categories=ids
+    )
+    assigned[s.method_column(fine)] = pd.Categorical(result.method[keep])
     assigned[s.LOCATED] = located[keep] & (result.method[keep] != LABEL_UNLOCATED)
-    spatial = result.spatial_index[keep]
-    assigned[SPATIAL] = np.where(spatial >= 0, ids[np.maximum(spatial, 0)], None)
-    assigned[_LABEL_KNOWN] = label_index[keep] >= 0
     layers = {fine: finest[["area_id", "name", "geometry"]]}
-    parents = {fine: None}
+    parents: dict[str, pd.Series | None] = {fine: None}
     approximate = {fine: False}
     for level in levels[1:]:
         parent_of, approximate[level.name] = _parent_mapping(
-            level, finest, assigned, fine
+            level, finest, assigned, labels.get(level.name), fine
         )
-        _assign_coarse(assigned, level, parent_of, fine)
+        _assign_coarse(assigned, level, parent_of, labels.get(level.name), fine)
         layers[level.name] = dissolve_areas(finest, parent_of)
         parents[level.name] = parent_of
-    agreement = measure_agreement(assigned, fine, parents, approximate)
-    assigned = assigned.drop(columns=[SPATIAL, _LABEL_KNOWN])
+    agreement = measure_agreement(assigned, labels, fine_at, ids, parents, approximate)
     return AreaAssignment(
         assigned=assigned,
         outside=rows[~keep & located],
@@ -144,28 +148,52 @@ def assign_areas(
     )
 
 
+@dataclass(frozen=True)
+class _FineAnswers:
+    """Per assigned row, positions in the finest layer (-1 = none): the final
+    area, the purely spatial answer and the area the row's own label names."""
+
+    position: np.ndarray
+    spatial: np.ndarray
+    label: np.ndarray
+
+
+def _label_positions(labels: pd.Series | None, ids: np.ndarray, n: int) -> np.ndarray:
+    """Position in the layer of the area each row's label names (-1: none)."""
+    if labels is None:
+        return np.full(n, -1, dtype="int64")
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    return labels.map(position).fillna(-1).astype("int64").to_numpy()
+
+
 def _parent_mapping(
-    level: LevelConfig, finest: gpd.GeoDataFrame, assigned: pd.DataFrame, fine: str
+    level: LevelConfig,
+    finest: gpd.GeoDataFrame,
+    assigned: pd.DataFrame,
+    labels: pd.Series | None,
+    fine: str,
 ) -> tuple[pd.Series, bool]:
     """Parent id of each finest area; for label levels, the majority label."""
     if level.parent_field:
         parent = normalize_area_ids(finest[level.parent_field].astype(object))
         mapping = pd.Series(parent.values, index=finest["area_id"].values)
-        if mapping.notna().all() or s.label_column(level.name) not in assigned:
+        if mapping.notna().all() or labels is None:
             return mapping, False
         # Areas without a parent code take their incidents' majority label.
-        majority, _ = _majority_label(assigned, level, fine)
+        majority, _ = _majority_label(assigned, labels, fine)
         return mapping.fillna(majority), False
-    return _majority_label(assigned, level, fine)
+    return _majority_label(assigned, labels, fine)
 
 
 def _majority_label(
-    assigned: pd.DataFrame, level: LevelConfig, fine: str
+    assigned: pd.DataFrame, labels: pd.Series, fine: str
 ) -> tuple[pd.Series, bool]:
-    labels = normalize_area_ids(assigned[s.label_column(level.name)].fillna(pd.NA))
     counts = (
         pd.DataFrame(
-            {"fine": assigned[s.area_column(fine)].values, "label": labels.values}
+            {
+                "fine": assigned[s.area_column(fine)].astype(object).to_numpy(),
+                "label": labels.to_numpy(),
+            }
         )
         .dropna()
         .value_counts()
@@ -177,23 +205,38 @@ def _majority_label(
 
 
 def _assign_coarse(
-    assigned: pd.DataFrame, level: LevelConfig, parent_of: pd.Series, fine: str
+    assigned: pd.DataFrame,
+    level: LevelConfig,
+    parent_of: pd.Series,
+    labels: pd.Series | None,
+    fine: str,
 ) -> None:
-    from_parent = assigned[s.area_column(fine)].map(parent_of)
-    area = from_parent
-    method = pd.Series(PARENT, index=assigned.index, dtype=object)
-    if level.from_label:
-        labels = normalize_area_ids(assigned[s.label_column(level.name)].fillna(pd.NA))
-        has_label = labels.notna()
-        area = labels.where(has_label, from_parent)
-        method = method.where(~has_label, "label")
-    assigned[s.area_column(level.name)] = area.astype(object)
-    assigned[s.method_column(level.name)] = method
+    fine_area = assigned[s.area_column(fine)]
+    parent_codes, parent_ids = pd.factorize(
+        parent_of.reindex(fine_area.cat.categories).to_numpy(dtype=object)
+    )
+    from_parent = pd.Categorical.from_codes(
+        parent_codes[fine_area.cat.codes.to_numpy()], categories=parent_ids
+    )
+    if not level.from_label:
+        assigned[s.area_column(level.name)] = from_parent
+        assigned[s.method_column(level.name)] = pd.Categorical.from_codes(
+            np.zeros(len(assigned), dtype="int8"), categories=[PARENT]
+        )
+        return
+    has_label = labels.notna().to_numpy()
+    area = np.where(has_label, labels.to_numpy(), np.asarray(from_parent, dtype=object))
+    assigned[s.area_column(level.name)] = pd.Categorical(area)
+    assigned[s.method_column(level.name)] = pd.Categorical.from_codes(
+        has_label.astype("int8"), categories=[PARENT, "label"]
+    )
 
 
 def measure_agreement(
     assigned: pd.DataFrame,
-    fine: str,
+    labels_by_level: dict[str, pd.Series],
+    fine_at: _FineAnswers,
+    ids: np.ndarray,
     parents: dict[str, pd.Series | None],
     approximate: dict[str, bool],
 ) -> pd.DataFrame:
@@ -207,28 +250,39 @@ def measure_agreement(
     """
     rows = []
     located = assigned[s.LOCATED].to_numpy(dtype=bool)
+    source_code, sources = pd.factorize(assigned[s.SOURCE])
+    has_spatial = fine_at.spatial >= 0
     for level, parent_of in parents.items():
-        label_col = s.label_column(level)
-        if label_col not in assigned:
+        if level not in labels_by_level:
             continue
-        labels = normalize_area_ids(assigned[label_col].fillna(pd.NA))
-        spatial = (
-            assigned[SPATIAL] if parent_of is None else assigned[SPATIAL].map(parent_of)
-        )
-        known = assigned[_LABEL_KNOWN] if parent_of is None else labels.notna()
-        compared = located & known.to_numpy(dtype=bool) & spatial.notna().to_numpy()
-        frame = pd.DataFrame(
+        labels = labels_by_level[level]
+        if parent_of is None:  # finest level: compare positions in the layer
+            compared = located & (fine_at.label >= 0) & has_spatial
+            spatial_agree = fine_at.spatial == fine_at.label
+            assigned_agree = fine_at.position == fine_at.label
+        else:
+            parent_by_position = parent_of.reindex(ids).to_numpy(dtype=object)
+            spatial = parent_by_position[np.maximum(fine_at.spatial, 0)]
+            compared = located & labels.notna().to_numpy() & has_spatial
+            compared &= pd.notna(spatial)
+            spatial_agree = _same(spatial, labels.to_numpy())
+            assigned_agree = _same(
+                np.asarray(assigned[s.area_column(level)], dtype=object),
+                labels.to_numpy(),
+            )
+        counts = {
+            "compared": compared,
+            "point_in_polygon_agree": compared & spatial_agree,
+            "assigned_agree": compared & assigned_agree,
+        }
+        sums = pd.DataFrame(
             {
-                "source": assigned[s.SOURCE].to_numpy(),
-                "compared": compared,
-                "point_in_polygon_agree": compared
-                & (spatial == labels).to_numpy(dtype=bool),
-                "assigned_agree": compared
-                & (assigned[s.area_column(level)] == labels).to_numpy(dtype=bool),
-            }
-        )
-        sums = frame.groupby("source").sum()
-        sums.loc[ALL_SOURCES] = frame.drop(columns="source").sum()
+                name: np.bincount(source_code[mask], minlength=len(sources))
+                for name, mask in counts.items()
+            },
+            index=pd.Index(np.asarray(sources, dtype=object), name="source"),
+        ).sort_index()
+        sums.loc[ALL_SOURCES] = {name: int(m.sum()) for name, m in counts.items()}
         sums = sums.reset_index().assign(
             level=level, approximate_layer=approximate[level]
         )
@@ -236,3 +290,10 @@ def measure_agreement(
     if not rows:
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
     return pd.concat(rows, ignore_index=True)[AGREEMENT_COLUMNS]
+
+
+def _same(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Element-wise equality of two id arrays; a missing id equals nothing."""
+    codes, _ = pd.factorize(np.concatenate([left, right]), use_na_sentinel=True)
+    a, b = codes[: len(left)], codes[len(left) :]
+    return (a == b) & (a >= 0)
