@@ -24,6 +24,11 @@ from pipelines.source_profile import SourceProfile, load_source_profile
 
 log = logging.getLogger(__name__)
 
+# Staged rows are appended to the store in batches of about this many rows:
+# each INSERT costs about 0.1 s however small, and a monthly file is only a
+# few thousand rows.
+APPEND_BATCH_ROWS = 250_000
+
 Progress = Callable[[str, int, int], None]
 """Callback ``(step description, done, total)`` for progress bars."""
 
@@ -48,6 +53,7 @@ def stage_files(
     ).fetchone()[0]
     seen = store.known_file_hashes(con)
     profiles: dict[Path, SourceProfile] = {}
+    pending: list[pd.DataFrame] = []  # staged frames not yet appended
     added = skipped = 0
     for done, (source, path) in enumerate(work, start=1):
         progress("Reading exports", done - 1, len(work))
@@ -63,7 +69,9 @@ def stage_files(
         staged = conform_labels(staged, settings.level_names)
         staged.insert(0, s.STAGED_ROW, np.arange(next_row, next_row + len(staged)))
         next_row += len(staged)
-        store.append_rows(con, "staged", staged)
+        pending.append(staged)
+        if sum(len(frame) for frame in pending) >= APPEND_BATCH_ROWS:
+            _append(con, pending)
         store.record_source(
             con, profile.name, profile.kind, profile.unique_ids, str(profile.path)
         )
@@ -85,6 +93,7 @@ def stage_files(
         )
         seen.add((profile.name, table.sha256))
         added += 1
+    _append(con, pending)
     progress("Reading exports", len(work), len(work))
     return added, skipped
 
@@ -95,3 +104,10 @@ def _number_unnumbered_rows(con: duckdb.DuckDBPyConnection) -> None:
     if s.STAGED_ROW not in columns:
         con.execute(f"ALTER TABLE staged ADD COLUMN {s.STAGED_ROW} BIGINT")
         con.execute(f"UPDATE staged SET {s.STAGED_ROW} = rowid")
+
+
+def _append(con: duckdb.DuckDBPyConnection, pending: list[pd.DataFrame]) -> None:
+    """Append the pending staged frames in one INSERT and empty the list."""
+    if pending:
+        store.append_rows(con, "staged", pd.concat(pending, ignore_index=True))
+        pending.clear()
