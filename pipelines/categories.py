@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from pipelines.schema import SENSITIVE_CATEGORIES
@@ -17,8 +18,10 @@ def categorize_offenses(
 
     Exact codes (``[categories.codes]``) win over ranges, ranges over keyword
     rules on the description (first match wins), and those over the profile's
-    ``default`` category; codes are zero-padded to ``code_width`` first. A description matching a sensitive pattern, or a
-    sensitive category, makes the row sensitive.
+    ``default`` category; codes are zero-padded to ``code_width`` first. A
+    description matching a sensitive pattern, or a sensitive category, makes the
+    row sensitive. The rules look at one row at a time, so they are worked out
+    once per distinct (code, description) pair.
 
     Returns
     -------
@@ -31,6 +34,34 @@ def categorize_offenses(
     >>> categorize_offenses(pd.Series(["31111"]), pd.Series(["ROBBERY"]), p)[0][0]
     'robbery'
     """
+    pairs, inverse = _distinct_pairs(codes, descriptions)
+    category, sensitive = _categorize_distinct(pairs["code"], pairs["desc"], profile)
+    category = pd.Series(category.to_numpy()[inverse], index=codes.index, dtype=object)
+    sensitive = pd.Series(sensitive.to_numpy()[inverse], index=codes.index)
+    return category, sensitive
+
+
+def _distinct_pairs(
+    codes: pd.Series, descriptions: pd.Series
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each distinct (code, description) once, and each row's position among them."""
+    code_ids, _ = pd.factorize(codes, use_na_sentinel=False)
+    desc_ids, desc_values = pd.factorize(descriptions, use_na_sentinel=False)
+    keys = code_ids.astype(np.int64) * (len(desc_values) + 1) + desc_ids
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    pairs = pd.DataFrame(
+        {
+            "code": codes.iloc[first].reset_index(drop=True),
+            "desc": descriptions.iloc[first].reset_index(drop=True),
+        }
+    )
+    return pairs, inverse.reshape(-1)
+
+
+def _categorize_distinct(
+    codes: pd.Series, descriptions: pd.Series, profile: SourceProfile
+) -> tuple[pd.Series, pd.Series]:
+    """``categorize_offenses`` row by row (the rules look at one row at a time)."""
     padded = _pad(codes, profile.code_width)
     lookup = {code: _category_of(code, profile) for code in padded.dropna().unique()}
     category = padded.map(lookup).astype(object)

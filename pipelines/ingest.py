@@ -17,9 +17,11 @@ from pipelines import schema as s
 from pipelines.categories import categorize_offenses
 from pipelines.errors import InputFileError
 from pipelines.locations import parse_point_text
+from pipelines.parsing import parse_dates, parse_numbers
 from pipelines.readers import (
     LINE_COLUMN,
     PROBLEM_COLUMN,
+    TEXT_DTYPE,
     ExportTable,
     normalize_header,
 )
@@ -66,9 +68,7 @@ def normalize_export(
             s.LINE: raw[LINE_COLUMN].astype("int64").to_numpy(),
             s.INCIDENT_ID: text[s.INCIDENT_ID],
             s.OFFENSE_CODE: text.get(s.OFFENSE_CODE, _blank(raw)),
-            s.OFFENSE_DESC: text.get(s.OFFENSE_DESC, _blank(raw)).str.replace(
-                r"\s+", " ", regex=True
-            ),
+            s.OFFENSE_DESC: _squeeze_spaces(text.get(s.OFFENSE_DESC, _blank(raw))),
             s.BLOCK_ADDRESS: text.get(s.BLOCK_ADDRESS, _blank(raw)),
         }
     )
@@ -128,35 +128,45 @@ def _match_header(raw: pd.DataFrame, wanted: str, file_name: str) -> str:
 
 
 def _text(raw: pd.DataFrame, names: tuple[str, ...]) -> pd.Series:
-    parts = [raw[name].astype(str).str.strip() for name in names]
+    """The columns' stripped text, joined with a space (and stripped again)."""
+    parts = [pc.utf8_trim_whitespace(_arrow_text(raw[name])) for name in names]
     joined = parts[0]
     for part in parts[1:]:
-        joined = joined.str.cat(part, sep=" ").str.strip()
-    return joined
+        joined = pc.utf8_trim_whitespace(
+            pc.binary_join_element_wise(joined, part, pa.scalar(" ", pa.large_string()))
+        )
+    return pd.Series(joined, index=raw.index, dtype=TEXT_DTYPE)
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(str), type=pa.large_string())
 
 
 def _blank(raw: pd.DataFrame) -> pd.Series:
     return pd.Series([""] * len(raw), index=raw.index, dtype=object)
 
 
+def _squeeze_spaces(values: pd.Series) -> pd.Series:
+    """Each run of whitespace as one space (worked out once per distinct text)."""
+    codes, uniques = pd.factorize(values)
+    squeezed = pd.Series(uniques).str.replace(r"\s+", " ", regex=True)
+    return pd.Series(
+        squeezed.array.take(codes, allow_fill=True),
+        index=values.index,
+        dtype=values.dtype,
+    )
+
+
 def _parse_dates(values: pd.Series, profile: SourceProfile, field: str) -> pd.Series:
-    formats = profile.date_formats.get(field, ())
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    for fmt in formats:
-        todo = parsed.isna() & (values != "")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
-    if not formats:
-        todo = values != ""
-        parsed[todo] = pd.to_datetime(values[todo], errors="coerce", format="mixed")
-    return parsed
+    return parse_dates(values, profile.date_formats.get(field, ()))
 
 
 def _parse_count(values: pd.Series | None, index: pd.Index) -> pd.Series:
     if values is None:
         return pd.Series(1, index=index, dtype="Int64")
-    return pd.to_numeric(values, errors="coerce").astype("Int64")
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    counts = pd.to_numeric(pd.Series(uniques), errors="coerce").astype("Int64")
+    return pd.Series(counts.array.take(codes), index=index, dtype="Int64")
 
 
 def _add_location(
@@ -192,7 +202,7 @@ def _add_location(
 
 def _candidate_points(text: dict, profile: SourceProfile, n: int):
     def numbers(field: str) -> np.ndarray:
-        return pd.to_numeric(text[field], errors="coerce").to_numpy("float64")
+        return parse_numbers(text[field])
 
     if s.X in text and s.Y in text:
         yield profile.crs or LONLAT, numbers(s.X), numbers(s.Y)
@@ -240,12 +250,17 @@ def _flag_sensitive_column(
 def _raw_text(raw: pd.DataFrame) -> pd.Series:
     """The record's cells joined with commas (kept for quarantined rows)."""
     columns = [c for c in raw.columns if c not in _META]
-    arrays = [
-        pa.array(raw[c].astype(str).to_numpy(), type=pa.string()) for c in columns
-    ]
-    joined = pc.binary_join_element_wise(*arrays, ",")
+    arrays = [_arrow_text(raw[c]) for c in columns]
+    joined = pc.binary_join_element_wise(*arrays, pa.scalar(",", pa.large_string()))
+    return pd.Series(joined, index=raw.index, dtype=TEXT_DTYPE)
+
+
+def _day_after_month_end(stamps: pd.Series) -> pd.Series:
+    """The day after each timestamp's month ends (worked out once per distinct one)."""
+    codes, uniques = pd.factorize(stamps)
+    after = pd.Series(uniques) + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1)
     return pd.Series(
-        joined.to_numpy(zero_copy_only=False), index=raw.index, dtype=object
+        after.array.take(codes, allow_fill=True), index=stamps.index, dtype=after.dtype
     )
 
 
@@ -253,10 +268,13 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
     """Set ``issue``/``issue_message``; the first problem found wins."""
     issue = pd.Series(None, index=out.index, dtype=object)
     message = pd.Series(None, index=out.index, dtype=object)
+    unflagged = np.ones(len(out), dtype=bool)
 
     def flag(mask: pd.Series, reason: str, make_message) -> None:
-        mask = mask & issue.isna()
-        if mask.any():
+        hit = np.asarray(mask, dtype=bool) & unflagged
+        if hit.any():
+            unflagged[hit] = False
+            mask = pd.Series(hit, index=out.index)
             issue[mask] = reason
             message[mask] = make_message(mask)
 
@@ -294,9 +312,7 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
             "a placeholder for an unknown date"
         ),
     )
-    latest = (
-        out[s.REPORTED_AT] + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1)
-    ).fillna(pd.Timestamp.now())
+    latest = _day_after_month_end(out[s.REPORTED_AT]).fillna(pd.Timestamp.now())
     flag(
         out[s.OCCURRED_AT] > latest,
         "future_date",

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+BUILD_MEMORY = "3GB"
 
 # Tables whose layout is fixed (others are created from frames).
 _FIXED_DDL = {
@@ -69,6 +71,10 @@ def building(
     if start_from_existing and store_path.exists():
         shutil.copyfile(store_path, tmp)
     con = duckdb.connect(str(tmp))
+    # A build holds DuckDB's working memory to BUILD_MEMORY (it spills to a
+    # temporary folder beyond it), so pandas steps keep room on an 8 GB budget.
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+    con.execute("SET enable_progress_bar = false")
     try:
         if not start_from_existing or not store_path.exists():
             for ddl in _FIXED_DDL.values():
@@ -135,13 +141,33 @@ def replace_table(
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    """Append a frame to table ``name`` by column name, creating it if needed."""
-    con.register("_frame", frame)
+    """Append a frame to table ``name`` by column name, creating it if needed.
+
+    Rows go in as an Arrow table when the table exists: DuckDB then copies
+    columns instead of reading Python objects one by one, and a column of
+    None is a null column that takes the table's type.
+    """
     if table_exists(con, name):
+        con.register("_frame", _as_arrow(frame))
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
     else:
+        con.register("_frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
     con.unregister("_frame")
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an Arrow table (the frame itself if a column mixes types).
+
+    NaN and NaT become nulls, as when DuckDB reads the frame itself.
+    """
+    try:
+        columns = [
+            pa.array(frame.iloc[:, i], from_pandas=True) for i in range(frame.shape[1])
+        ]
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
+    return pa.Table.from_arrays(columns, names=[str(c) for c in frame.columns])
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:

@@ -81,6 +81,26 @@ def test_whole_column_at_once_keeps_row_order(slmpd):
     assert flags.dtype == bool
 
 
+def test_repeated_pairs_get_the_same_answer_as_each_row_alone(slmpd):
+    # Rules are worked out once per distinct (code, description): the rows,
+    # their order and their index must come out as if each were done alone.
+    rows = [SLMPD_CODES[i % 4][:2] for i in (0, 1, 2, 0, 3, 1, 0)]
+    rows += [("91000", "ASSAULT"), ("91000", "assault of a minor"), (None, None)]
+    index = pd.Index([10 * i + 3 for i in range(len(rows))])
+    codes = pd.Series([c for c, _ in rows], index=index, dtype=object)
+    descriptions = pd.Series([d for _, d in rows], index=index, dtype=object)
+    cats, flags = categorize_offenses(codes, descriptions, slmpd)
+    alone = [
+        categorize_offenses(pd.Series([c], dtype=object), pd.Series([d]), slmpd)
+        for c, d in rows
+    ]
+    assert cats.index.equals(index) and flags.index.equals(index)
+    assert cats.tolist() == [c.iloc[0] for c, _ in alone]
+    assert flags.tolist() == [f.iloc[0] for _, f in alone]
+    assert cats.tolist()[-3:] == ["simple assault", "simple assault", None]
+    assert flags.tolist()[-3:] == [False, True, False]
+
+
 @pytest.mark.parametrize(
     ("code", "category"),
     [
