@@ -1,6 +1,8 @@
 """Sector summary (commanders): counts against the prior period and last year with
 a significance flag, 52-week sparklines, response and workload; beats drill-down."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -86,7 +88,8 @@ if level != levels[0]:
 
 st.download_button(
     "Weekly packet (PDF)",
-    loaders.load_packet_pdf(path, str(week_end.date())),
+    # Made when clicked: drawing every sector's page takes seconds on a big store.
+    partial(loaders.load_packet_pdf, path, str(week_end.date())),
     file_name=f"packet_{week_end:%Y-%m-%d}.pdf",
     mime="application/pdf",
 )
