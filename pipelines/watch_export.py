@@ -195,20 +195,10 @@ def static_figure(report: WatchReport):  # noqa: ANN201 - matplotlib Figure
     areas[areas["role"] == "selected"].boundary.plot(
         ax=ax, color="#000000", linewidth=5
     )
-    for row, point in zip(
-        areas.itertuples(), areas.representative_point(), strict=True
-    ):
-        ax.annotate(
-            f"{row.name}\n{row.n_text}",
-            (point.x, point.y),
-            ha="center",
-            va="center",
-            fontsize=18,
-            bbox={"boxstyle": "round", "fc": "white", "ec": "#111111", "alpha": 0.9},
-        )
     minx, miny, maxx, maxy = areas.total_bounds
     ax.set_xlim(minx - 0.4 * (maxx - minx), maxx)  # room for the legend on the left
     ax.set_ylim(miny, maxy)
+    _label_areas(ax, areas)
     ax.set_axis_off()
     ax.legend(
         handles=[
@@ -235,6 +225,39 @@ def static_figure(report: WatchReport):  # noqa: ANN201 - matplotlib Figure
     _text_panel(fig.add_subplot(grid[2, 1]), "Raised at the last meeting", raised)
     fig.text(0.01, 0.015, report.withheld, fontsize=18, wrap=True)
     return fig
+
+
+def _label_areas(ax, areas) -> None:  # noqa: ANN001 - matplotlib Axes
+    """Name and count of each area at a point inside it, never overlapping.
+
+    The selected area is labelled first, then larger areas; a label that would
+    overlap one already placed is left out (its area stays shaded), as on the
+    dashboard's public map.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    ax.apply_aspect()  # final data-to-pixel scale before measuring labels
+    order = areas.assign(
+        _selected=areas["role"] == "selected", _size=areas.geometry.area
+    ).sort_values(["_selected", "_size"], ascending=False)
+    placed = []
+    for row, point in zip(
+        order.itertuples(), order.representative_point(), strict=True
+    ):
+        label = ax.annotate(
+            f"{row.name}\n{row.n_text}",
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=18,
+            bbox={"boxstyle": "round", "fc": "white", "ec": "#111111", "alpha": 0.9},
+        )
+        box = label.get_window_extent(renderer).expanded(1.15, 1.3)
+        if any(box.overlaps(other) for other in placed):
+            label.remove()
+        else:
+            placed.append(box)
 
 
 def figure_texts(fig) -> list[str]:  # noqa: ANN001 - matplotlib Figure

@@ -141,3 +141,28 @@ def test_static_exports_are_one_1920x1080_page(con):
 def test_panels_html_escapes_and_marks_counts(con):
     html = panels_html(build_watch_report(con, "neighborhood", AREA))
     assert f'class="{public.COUNT_CLASS}"' in html and "<script" not in html
+
+
+def test_static_map_labels_never_overlap_and_the_selected_area_is_labelled(con):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    from pipelines.watch_export import static_figure
+
+    report = build_watch_report(con, "neighborhood", AREA)
+    fig = static_figure(report)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    map_axes = fig.axes[0]
+    labels = [a for a in map_axes.texts if isinstance(a, Annotation)]
+    boxes = [a.get_bbox_patch().get_window_extent(renderer) for a in labels]
+    assert len(labels) >= 4
+    overlapping = [
+        (labels[i].get_text(), labels[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
+    assert overlapping == []
+    selected = report.areas.loc[report.areas["role"] == "selected", "name"].iloc[0]
+    assert any(a.get_text().startswith(f"{selected}\n") for a in labels)
