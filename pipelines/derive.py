@@ -194,11 +194,7 @@ def _assign(
         f"WHERE {ROW} NOT IN (SELECT {ROW} FROM {FATE}) ORDER BY {ROW}"
     ).df()
     areas = assign_areas(rows, finest, settings.levels, settings.tolerance_m)
-    area_columns = [
-        c
-        for level in settings.level_names
-        for c in (s.area_column(level), s.method_column(level))
-    ]
+    area_columns = _area_columns(settings)
     assigned = pa.table(
         {
             ROW: areas.assigned[ROW].to_numpy("int64"),
@@ -260,11 +256,7 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
     """incidents, netted and quarantine from ``staged`` joined to the outcomes."""
     staged_columns = [r[0] for r in con.execute("DESCRIBE staged").fetchall()]
     kept_columns = [c for c in staged_columns if c not in _STAGING_ONLY]
-    area_columns = [
-        c
-        for level in settings.level_names
-        for c in (s.area_column(level), s.method_column(level))
-    ]
+    area_columns = _area_columns(settings)
     incident_select = ", ".join(
         f"a.{c}" if c == s.LOCATED else f"st.{_quote(c)}" for c in kept_columns
     )
@@ -287,6 +279,15 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
         f"WHERE f.reason IS NOT NULL ORDER BY st.{ROW}"
     )
     con.execute("DROP TABLE _assigned")
+
+
+def _area_columns(settings: Settings) -> list[str]:
+    """``area_<level>`` and ``method_<level>`` for every level, finest first."""
+    return [
+        c
+        for level in settings.level_names
+        for c in (s.area_column(level), s.method_column(level))
+    ]
 
 
 def _quote(column: str) -> str:

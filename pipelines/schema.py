@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 # Canonical incident columns (DESIGN "Canonical incident record").
 INCIDENT_ID: Final = "incident_id"
@@ -82,16 +82,7 @@ QuarantineReason = Literal[
     "unparseable_row",
     "reversal_without_original",
 ]
-QUARANTINE_REASONS: Final = (
-    "no_location",
-    "outside_jurisdiction",
-    "bad_date",
-    "future_date",
-    "duplicate",
-    "unmapped_code",
-    "unparseable_row",
-    "reversal_without_original",
-)
+QUARANTINE_REASONS: Final = get_args(QuarantineReason)
 
 # How an incident got its area at one level.
 AssignMethod = Literal["polygon", "tolerance", "label", "label_unlocated", "parent"]
