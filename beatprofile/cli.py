@@ -23,6 +23,7 @@ from geo.io import AreaLayerError
 from pipelines.build import BuildReport, run_build
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.errors import BeatprofileError, ConfigError
+from pipelines.schema import FILTERED_REASON
 from pipelines.settings import Settings, SourceConfig, load_settings
 
 app = typer.Typer(
@@ -94,7 +95,8 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
     figures = report.as_dict()
     out.print(
         f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
-        f"+ quarantined {report.quarantined:,}; {report.net_crimes:,} crimes after "
+        f"+ quarantined {report.quarantined:,} + filtered {report.filtered:,}; "
+        f"{report.net_crimes:,} crimes after "
         f"netting reversals{f' and {report.calls:,} calls for service' if report.calls else ''}"
         f"; data up to {report.as_of}.",
         markup=False,
@@ -102,6 +104,13 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
     )
     for reason, n in report.quarantined_by_reason.items():
         out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
+    if report.filtered:
+        out.print(
+            f"  filtered {FILTERED_REASON} (the source profile's [filter]): "
+            f"{report.filtered:,}",
+            markup=False,
+            highlight=False,
+        )
     for level, agree in report.label_agreement.items():
         by_source = agree.get("by_source", {})
         rows = by_source.items() if len(by_source) > 1 else [("", agree)]
@@ -363,8 +372,11 @@ def report_watch_meeting(
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)
-    out.print(f"Watch meeting for {report.area_name}: written to {written}",
-              markup=False, highlight=False)
+    out.print(
+        f"Watch meeting for {report.area_name}: written to {written}",
+        markup=False,
+        highlight=False,
+    )
 
 
 priorities_app = typer.Typer(help="Residents' priorities raised at watch meetings.")
@@ -386,8 +398,12 @@ def priorities_import(
 
     settings = _settings(config, store)
     added = import_concerns_csv(settings.store_path, file)
-    out.print(f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
-              "from the next `beatprofile build`.", markup=False, highlight=False)
+    out.print(
+        f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
+        "from the next `beatprofile build`.",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BuildReport:
-    """Figures of one build; ``read == kept + quarantined`` always holds."""
+    """Figures of one build; ``read == kept + quarantined + filtered`` always holds."""
 
     store: Path
     read: int
@@ -53,6 +53,7 @@ class BuildReport:
     files_skipped: int
     as_of: str | None = None
     per_file: list[dict] = field(default_factory=list)
+    filtered: int = 0  # rows the source profiles' [filter] set aside
 
     def as_dict(self) -> dict:
         return {
@@ -61,6 +62,8 @@ class BuildReport:
             "kept": self.kept,
             "quarantined": self.quarantined,
             "quarantined_by_reason": self.quarantined_by_reason,
+            "filtered": self.filtered,
+            "filtered_by_reason": {s.FILTERED_REASON: self.filtered},
             "net_crimes": self.net_crimes,
             "calls": self.calls,
             "kept_breakdown": {
@@ -181,6 +184,7 @@ def _derive(
                 "read": derived.read,
                 "kept": derived.kept,
                 "quarantined": derived.quarantined,
+                "filtered": derived.filtered,
             },
             "analysis": analysis,
         },
@@ -192,6 +196,7 @@ def _derive(
         "kept": derived.kept,
         "quarantined": derived.quarantined,
         "quarantined_by_reason": derived.quarantined_by_reason,
+        "filtered": derived.filtered,
         "net_crimes": derived.net_crimes,
         "calls": derived.calls,
         "netted_rows": derived.netted,

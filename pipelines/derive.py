@@ -1,8 +1,9 @@
 """From staged rows to incidents, netted rows and quarantine, inside the store.
 
 Shared by the build and by ``beatprofile check`` (which stages into a scratch
-store). Every staged row ends in exactly one of ``incidents``, ``netted`` or
-``quarantine``.
+store). Every staged row ends in exactly one of ``incidents``, ``netted``,
+``quarantine`` or ``filtered`` (rows the source profile's ``[filter]`` sets
+aside, with their raw line like quarantined rows).
 
 Only the rows a rule needs reach pandas, so memory stays bounded at millions
 of rows: duplicate candidates (sources with unique ids whose id repeats),
@@ -47,7 +48,7 @@ UNMATCHED_MESSAGE = (
 
 @dataclass(frozen=True)
 class DeriveSummary:
-    """Row counts of one derive; ``read == kept + quarantined`` always holds."""
+    """Row counts of one derive; ``read == kept + quarantined + filtered`` always."""
 
     read: int
     incidents: int
@@ -58,6 +59,7 @@ class DeriveSummary:
     calls: int
     agreement: pd.DataFrame
     layers: dict[str, gpd.GeoDataFrame]
+    filtered: int = 0
 
     @property
     def kept(self) -> int:
@@ -102,7 +104,7 @@ def derive_incidents(
     )
     con.execute(
         f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL "
-        f"FROM staged WHERE {ISSUE} = 'unparseable_row'"
+        f"FROM staged WHERE {ISSUE} IN ('unparseable_row', '{s.FILTERED_REASON}')"
     )
     _quarantine_duplicates(con, unique_sources, file_order)
     _net_reversal_groups(con)
@@ -276,7 +278,15 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
         f"{', '.join('st.' + _quote(c) for c in _QUARANTINE_TEXT)}, f.reason, "
         f"f.message, st.{s.LON}, st.{s.LAT}, st.{s.RAW} "
         f"FROM staged st JOIN {FATE} f ON st.{ROW} = f.{ROW} "
-        f"WHERE f.reason IS NOT NULL ORDER BY st.{ROW}"
+        f"WHERE f.reason IS NOT NULL AND f.reason <> '{s.FILTERED_REASON}' "
+        f"ORDER BY st.{ROW}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE filtered AS SELECT "
+        f"{', '.join('st.' + _quote(c) for c in _QUARANTINE_TEXT)}, f.reason, "
+        f"f.message, st.{s.LON}, st.{s.LAT}, st.{s.RAW} "
+        f"FROM staged st JOIN {FATE} f ON st.{ROW} = f.{ROW} "
+        f"WHERE f.reason = '{s.FILTERED_REASON}' ORDER BY st.{ROW}"
     )
     con.execute("DROP TABLE _assigned")
 
@@ -308,6 +318,7 @@ def _summary(con: duckdb.DuckDBPyConnection, areas) -> DeriveSummary:
         incidents=scalar("SELECT count(*) FROM incidents"),
         netted=scalar("SELECT count(*) FROM netted"),
         quarantined=scalar("SELECT count(*) FROM quarantine"),
+        filtered=scalar("SELECT count(*) FROM filtered"),
         quarantined_by_reason={k: int(v) for k, v in by_reason.items()},
         net_crimes=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'report'"),
         calls=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'call'"),
@@ -315,9 +326,9 @@ def _summary(con: duckdb.DuckDBPyConnection, areas) -> DeriveSummary:
         layers=areas.layers,
     )
     con.execute(f"DROP TABLE {FATE}")
-    if summary.read != summary.kept + summary.quarantined:
+    if summary.read != summary.kept + summary.quarantined + summary.filtered:
         raise AssertionError(
             f"conservation broken: read {summary.read} != kept {summary.kept} + "
-            f"quarantined {summary.quarantined}"
+            f"quarantined {summary.quarantined} + filtered {summary.filtered}"
         )
     return summary

@@ -16,6 +16,7 @@ from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
 from pipelines.categories import categorize_offenses
 from pipelines.errors import InputFileError
+from pipelines.filters import filter_rows
 from pipelines.locations import parse_point_text
 from pipelines.parsing import parse_dates, parse_numbers
 from pipelines.readers import (
@@ -93,7 +94,13 @@ def normalize_export(
     _add_call_fields(out, text, profile)
     out[s.RAW] = _raw_text(raw)
     out[PROBLEM_COLUMN] = raw[PROBLEM_COLUMN].to_numpy()
-    _flag_issues(out, text, profile)
+    filtered = filter_rows(
+        raw,
+        profile.row_filter,
+        lambda name: _find_header(raw, name),
+        table.file_name,
+    )
+    _flag_issues(out, text, profile, filtered)
     return out.drop(columns=PROBLEM_COLUMN)
 
 
@@ -114,11 +121,19 @@ def _resolve_columns(
     }
 
 
-def _match_header(raw: pd.DataFrame, wanted: str, file_name: str) -> str:
+def _find_header(raw: pd.DataFrame, wanted: str) -> str | None:
+    """The file's header for ``wanted`` (ignoring case, spaces, hyphens), or None."""
     key = normalize_header(wanted)
     for column in raw.columns:
         if column not in _META and normalize_header(column) == key:
             return column
+    return None
+
+
+def _match_header(raw: pd.DataFrame, wanted: str, file_name: str) -> str:
+    column = _find_header(raw, wanted)
+    if column is not None:
+        return column
     found = [c for c in raw.columns if c not in _META]
     raise InputFileError(
         f"{file_name}: column '{wanted}' not found (headers are matched ignoring "
@@ -264,8 +279,17 @@ def _day_after_month_end(stamps: pd.Series) -> pd.Series:
     )
 
 
-def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
-    """Set ``issue``/``issue_message``; the first problem found wins."""
+def _flag_issues(
+    out: pd.DataFrame,
+    text: dict,
+    profile: SourceProfile,
+    filtered: tuple[np.ndarray, pd.Series],
+) -> None:
+    """Set ``issue``/``issue_message``; the first problem found wins.
+
+    A ragged row is unparseable before anything else; then the profile's
+    ``[filter]`` sets rows aside (``filtered_by_profile``) before any other check.
+    """
     issue = pd.Series(None, index=out.index, dtype=object)
     message = pd.Series(None, index=out.index, dtype=object)
     unflagged = np.ones(len(out), dtype=bool)
@@ -284,6 +308,7 @@ def _flag_issues(out: pd.DataFrame, text: dict, profile: SourceProfile) -> None:
         "unparseable_row",
         lambda m: "row has " + problem[m] + "; expected one value per column",
     )
+    flag(filtered[0], s.FILTERED_REASON, lambda m: filtered[1][m])
     flag(
         out[s.INCIDENT_ID] == "",
         "unparseable_row",

@@ -37,6 +37,7 @@ from pipelines.category_rules import (
     toml_value,
 )
 from pipelines.errors import InputFileError
+from pipelines.filters import propose_filters, render_filter_lines
 from pipelines.locations import parse_point_text
 from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable
 from pipelines.source_profile import LabelSpec
@@ -280,6 +281,7 @@ def draft_profile(
     )
     source = name or _slug(table.file_name)
     lines = _render(table, source, guesses, warnings)
+    lines += render_filter_lines(propose_filters(rows))
     lines += render_categories(offenses, width)
     text = "\n".join(lines) + "\n"
     return ProfileDraft(toml=text, guesses=guesses, warnings=warnings)

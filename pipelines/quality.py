@@ -1,4 +1,4 @@
-"""The data-quality report: what was read, kept and quarantined, and why.
+"""The data-quality report: what was read, kept, quarantined or filtered, and why.
 
 Used by ``beatprofile check`` (a dry run), by the build (stored per file in
 ``file_quality``) and by the dashboard's data-quality page.
@@ -27,13 +27,14 @@ _KEYS = [s.SOURCE, s.FILE]
 def file_quality(
     con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]] | None = None
 ) -> pd.DataFrame:
-    """One row per (source, file): read = kept + quarantined, and the reasons.
+    """One row per (source, file): read = kept + quarantined + filtered, and why.
 
-    Computed in the store from ``staged``, ``incidents``, ``netted`` and
-    ``quarantine`` (see :func:`pipelines.derive.derive_incidents`).
+    Computed in the store from ``staged``, ``incidents``, ``netted``,
+    ``quarantine`` and ``filtered`` (see :func:`pipelines.derive.derive_incidents`).
 
     Columns: ``source, file, read, kept, quarantined``, one ``q_<reason>`` column
-    per quarantine reason, ``located_share`` (rows with usable coordinates),
+    per quarantine reason, ``filtered`` (rows the profile's ``[filter]`` set
+    aside), ``located_share`` (rows with usable coordinates),
     ``inside_share`` (of located rows, those inside the jurisdiction),
     ``first_date``, ``last_date`` (occurred, of kept incidents),
     ``date_failures`` (bad or future dates) and ``unmapped_codes`` (distinct).
@@ -57,6 +58,9 @@ def file_quality(
             f"SELECT source, file, {reason_sums} FROM quarantine GROUP BY ALL"
         ).df(),
         con.execute(
+            "SELECT source, file, count(*) AS filtered FROM filtered GROUP BY ALL"
+        ).df(),
+        con.execute(
             f"SELECT source, file, min({s.OCCURRED_AT}) AS first_date, "
             f"max({s.OCCURRED_AT}) AS last_date FROM incidents GROUP BY ALL"
         ).df(),
@@ -66,7 +70,7 @@ def file_quality(
         index = pd.MultiIndex.from_tuples(files, names=_KEYS)
         table = table.reindex(table.index.union(index))
     q_cols = [f"q_{r}" for r in s.QUARANTINE_REASONS]
-    counts = ["read", "kept", "unmapped_codes", "_located", *q_cols]
+    counts = ["read", "kept", "filtered", "unmapped_codes", "_located", *q_cols]
     table[counts] = table[counts].fillna(0).astype("int64")
     table = table.reset_index()
     table["quarantined"] = table[q_cols].sum(axis=1)
@@ -83,6 +87,7 @@ def file_quality(
             "kept",
             "quarantined",
             *q_cols,
+            "filtered",
             "located_share",
             "inside_share",
             "first_date",
@@ -115,6 +120,7 @@ def summarize_sources(files: pd.DataFrame) -> pd.DataFrame:
         "kept",
         "quarantined",
         *[c for c in files.columns if c.startswith("q_")],
+        "filtered",
         "date_failures",
     ]
     grouped = files.groupby("source")
@@ -203,11 +209,15 @@ def format_quality_report(report: QualityReport) -> str:
         lines.append(f"Source {src['source']}:")
         lines.append(
             f"  rows read {src['read']:,} = would keep {src['kept']:,} + quarantine "
-            f"{src['quarantined']:,}"
+            f"{src['quarantined']:,} + filtered {src['filtered']:,}"
         )
         for reason in s.QUARANTINE_REASONS:
             if src[f"q_{reason}"]:
                 lines.append(f"    {reason}: {src[f'q_{reason}']:,}")
+        if src["filtered"]:
+            lines.append(
+                f"    {s.FILTERED_REASON} (the profile's [filter]): {src['filtered']:,}"
+            )
         lines.append(
             f"  located: {_pct(src['located_share'])}; inside the jurisdiction: "
             f"{_pct(src['inside_share'])} of located rows"
@@ -242,10 +252,11 @@ def format_quality_report(report: QualityReport) -> str:
             )
     lines.extend(report.layer_lines)
     per_file = report.files
-    lines.append("Per file (read = kept + quarantined):")
+    lines.append("Per file (read = kept + quarantined + filtered):")
     for _, f in per_file.iterrows():
         lines.append(
-            f"  {f[s.FILE]}: {f['read']:,} = {f['kept']:,} + {f['quarantined']:,}"
+            f"  {f[s.FILE]}: {f['read']:,} = {f['kept']:,} + {f['quarantined']:,} + "
+            f"{f['filtered']:,}"
         )
     return "\n".join(lines)
 

@@ -83,6 +83,9 @@ QuarantineReason = Literal[
     "reversal_without_original",
 ]
 QUARANTINE_REASONS: Final = get_args(QuarantineReason)
+# Rows the source profile's [filter] sets aside (not a data problem, so not a
+# quarantine reason): they go to the ``filtered`` table with their raw line.
+FILTERED_REASON: Final = "filtered_by_profile"
 
 # How an incident got its area at one level.
 AssignMethod = Literal["polygon", "tolerance", "label", "label_unlocated", "parent"]

@@ -17,6 +17,7 @@ import pandas as pd
 from geo.crs import check_crs
 from pipelines import schema
 from pipelines.errors import ConfigError
+from pipelines.filters import RowFilter, parse_filter
 
 LOCATION_TEXT = "location"  # one text column holding a point: "(lat, lon)", etc.
 UPDATED_AT = "updated_at"  # when the source last changed the record
@@ -92,6 +93,7 @@ class SourceProfile:
     sensitive_true: tuple[str, ...] = ()
     call_sources: dict[str, str] = field(default_factory=dict)
     unique_ids: bool = False
+    row_filter: RowFilter = field(default_factory=RowFilter)
 
 
 def load_source_profile(path: str | Path) -> SourceProfile:
@@ -190,6 +192,9 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
         ),
         call_sources=_parse_call_sources(doc.get("calls", {}).get("sources", {}), path),
         unique_ids=bool(source.get("unique_ids", False)),
+        row_filter=parse_filter(doc["filter"], path)
+        if "filter" in doc
+        else RowFilter(),
     )
 
 

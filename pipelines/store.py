@@ -23,7 +23,7 @@ from pipelines.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: `filtered` table; incidents.classified
 BUILD_MEMORY = "3GB"
 
 # Tables whose layout is fixed (others are created from frames).

@@ -1,4 +1,4 @@
-"""Data quality: what each source sent, what was kept, what was quarantined and why."""
+"""Data quality: what each source sent and what was kept, quarantined or filtered."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -16,8 +16,10 @@ st.title("Data quality")
 files = loaders.load_file_quality(path)
 sources = summarize_sources(files)
 st.caption(
-    "Every row read is either kept (counted, or netted against a reversal) or "
-    "quarantined with a reason; nothing is dropped. Built "
+    "Every row read is kept (counted, or netted against a reversal), "
+    "quarantined with a reason, or filtered by the source profile's [filter] "
+    "(e.g. rows the department flags as not a crime); nothing is dropped: rows "
+    "read = kept + quarantined + filtered. Built "
     f"{meta.get('built_at', '')}."
 )
 
@@ -33,6 +35,7 @@ st.dataframe(
             "read": "Rows read",
             "kept": "Kept",
             "quarantined": "Quarantined",
+            "filtered": "Filtered by profile",
             "located_share": "Located",
             "inside_share": "Inside jurisdiction",
             "first_date": "First date",
@@ -47,6 +50,14 @@ st.dataframe(
         "Inside jurisdiction": st.column_config.NumberColumn(format="percent"),
     },
 )
+
+filtered_rows = int(sources["filtered"].sum()) if "filtered" in sources else 0
+if filtered_rows:
+    st.info(
+        f"{filtered_rows:,} rows were set aside by the source profile's [filter] "
+        f"({s.FILTERED_REASON}); they are kept with their raw line in the store's "
+        "`filtered` table and counted nowhere else."
+    )
 
 st.subheader("Agreement with the department's own area labels")
 agreement = loaders.load_label_agreement(path)
