@@ -1,4 +1,15 @@
-"""Offense code -> normalized category and sensitive flag, by a source profile."""
+"""Offense code -> normalized category and sensitive flag, by a source profile.
+
+Keyword rules and sensitive patterns are matched against the description as
+written and as :func:`pipelines.text_normal.normalize_offense_text` reads it
+(``agg-aslt-police-weapon`` -> ``aggravated assault police weapon``); sensitive
+patterns also look at the offense code, which some departments write in words.
+
+A row is *classified* when an exact code, a code range or a keyword rule of the
+profile gave its category. A row whose category came only from the profile's
+``default`` was never classified as sensitive or not, so public outputs do not
+count it (see :func:`pipelines.public.public_incident_clause`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ import pandas as pd
 
 from pipelines.schema import SENSITIVE_CATEGORIES
 from pipelines.source_profile import SourceProfile, pad_code
+from pipelines.text_normal import normalize_offense_text
 
 
 def categorize_offenses(
@@ -34,11 +46,30 @@ def categorize_offenses(
     >>> categorize_offenses(pd.Series(["31111"]), pd.Series(["ROBBERY"]), p)[0][0]
     'robbery'
     """
-    pairs, inverse = _distinct_pairs(codes, descriptions)
-    category, sensitive = _categorize_distinct(pairs["code"], pairs["desc"], profile)
-    category = pd.Series(category.to_numpy()[inverse], index=codes.index, dtype=object)
-    sensitive = pd.Series(sensitive.to_numpy()[inverse], index=codes.index)
+    category, sensitive, _ = classify_offenses(codes, descriptions, profile)
     return category, sensitive
+
+
+def classify_offenses(
+    codes: pd.Series, descriptions: pd.Series, profile: SourceProfile
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """:func:`categorize_offenses` plus whether a rule of the profile classified
+    each row (False where only ``default`` gave the category, or nothing did).
+
+    Example
+    -------
+    >>> classify_offenses(pd.Series(["X"]), pd.Series(["NO RULE"]), p)[2][0]
+    False
+    """
+    pairs, inverse = _distinct_pairs(codes, descriptions)
+    category, sensitive, classified = _categorize_distinct(
+        pairs["code"], pairs["desc"], profile
+    )
+
+    def spread(values: pd.Series, dtype=None) -> pd.Series:
+        return pd.Series(values.to_numpy()[inverse], index=codes.index, dtype=dtype)
+
+    return spread(category, object), spread(sensitive), spread(classified)
 
 
 def _distinct_pairs(
@@ -60,27 +91,38 @@ def _distinct_pairs(
 
 def _categorize_distinct(
     codes: pd.Series, descriptions: pd.Series, profile: SourceProfile
-) -> tuple[pd.Series, pd.Series]:
-    """``categorize_offenses`` row by row (the rules look at one row at a time)."""
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``classify_offenses`` on distinct (code, description) pairs."""
     padded = _pad(codes, profile.code_width)
     lookup = {code: _category_of(code, profile) for code in padded.dropna().unique()}
     category = padded.map(lookup).astype(object)
-    upper = descriptions.fillna("").str.upper()
+    upper = descriptions.fillna("").astype(str).str.upper()
+    normal = upper.map(normalize_offense_text).str.upper()
     for rule in profile.keyword_rules:
         todo = category.isna()
         if not todo.any():
             break
         with warnings.catch_warnings():  # groups in a user's pattern are fine here
             warnings.simplefilter("ignore", UserWarning)
-            hit = todo & upper.str.contains(rule.pattern, case=False, regex=True)
-        category[hit] = rule.category
+            hit = upper.str.contains(rule.pattern, case=False, regex=True)
+            hit |= normal.str.contains(rule.pattern, case=False, regex=True)
+        category[todo & hit] = rule.category
+    classified = category.notna()
     if profile.default_category:
         category = category.fillna(profile.default_category)
     category = category.where(category.notna(), None)
     sensitive = category.isin(SENSITIVE_CATEGORIES)
+    code_text = codes.fillna("").astype(str).str.upper()
+    texts = (
+        upper,
+        normal,
+        code_text,
+        code_text.map(normalize_offense_text).str.upper(),
+    )
     for pattern in profile.sensitive_patterns:
-        sensitive |= upper.str.contains(pattern, regex=False)
-    return category, sensitive.astype(bool)
+        for text in texts:
+            sensitive |= text.str.contains(pattern, regex=False)
+    return category, sensitive.astype(bool), classified.astype(bool)
 
 
 def _pad(codes: pd.Series, width: int) -> pd.Series:

@@ -6,6 +6,9 @@ module only holds the starting list and applies it to the offenses found in
 an export. Rules are case-insensitive regular expressions on the offense
 description and the first match wins, so specific rules come before general
 ones (theft from a vehicle before theft, aggravated before simple assault).
+A rule matches the description as written or as
+:func:`pipelines.text_normal.normalize_offense_text` reads it (hyphens and
+underscores as spaces, ``aslt`` -> assault, ``dv`` -> domestic violence, ...).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.source_profile import KeywordRule, pad_code
+from pipelines.text_normal import normalize_offense_text
 
 DEFAULT_CATEGORY = "other"
 
@@ -29,11 +33,13 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
         ),
         (r"ROBBERY|\bROB\b|CARJACK|HOLD ?UP", "robbery"),
         (
-            r"\bAGG\w*\W+(ASSAULT|ASSLT|BATTERY)|(ASSAULT|ASSLT|BATTERY).*\bAGG",
+            r"\bAGG\w*\W+(ASSAULT|ASSLT|BATTERY)|(ASSAULT|ASSLT|BATTERY).*\bAGG|"
+            r"FELONY MENACING|MENACING.*\b(FELONY|WEAPON)",
             "aggravated assault",
         ),
         (
-            r"DOMESTIC|\bDV\b|FAMILY|CHILD (ABUSE|NEGLECT|ENDANGER)|INVOLVING CHILD",
+            r"DOMESTIC|\bDV\b|FAMILY|CHILD (ABUSE|NEGLECT|ENDANGER)|INVOLVING CHILD|"
+            r"INTIMATE PARTNER|RESTRAINING ORDER|PROTECTION ORDER",
             "domestic",
         ),
         (
@@ -43,7 +49,7 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
         (r"BURGL|BREAKING|HOME INVASION|\bBURG\b", "burglary"),
         (
             r"FRAUD|FORGERY|COUNTERFEIT|EMBEZZL|SWINDL|IMPERSONAT|DECEPTIVE|DECEIT|"
-            r"IDENTITY THEFT|BAD CHECK|CREDIT CARD",
+            r"IDENTITY THEFT|BAD CHECK|CREDIT CARD|WHITE COLLAR",
             "fraud",
         ),
         (
@@ -80,15 +86,24 @@ DEFAULT_RULES: tuple[KeywordRule, ...] = tuple(
     )
 )
 
-# Plain substrings (upper case): a description containing one is sensitive
-# (sex offenses, domestic violence, offenses involving children).
+# Plain substrings (upper case): a code or description containing one, as
+# written or normalized (``assault-dv`` reads ``assault domestic violence``), is
+# sensitive: sex offenses, domestic and family violence, protection orders,
+# offenses involving children. Cautious by design: a false flag only withholds
+# a row from public outputs. See pipelines.sensitive for the drafter's list.
 DEFAULT_SENSITIVE: tuple[str, ...] = (
     "SEX",
     "RAPE",
     "SODOMY",
-    "FONDLING",
+    "FONDL",
+    "MOLEST",
     "INCEST",
+    "INDECEN",
     "DOMESTIC",
+    "FAMILY",
+    "INTIMATE PARTNER",
+    "RESTRAINING",
+    "PROTECTION ORDER",
     "CHILD",
     "MINOR",
     "JUVENILE",
@@ -132,8 +147,11 @@ def propose_category(
     >>> propose_category("LARCENY-FROM MTR VEH UNDER $500")
     'theft from vehicle'
     """
+    normal = normalize_offense_text(description)
     for rule in rules:
-        if re.search(rule.pattern, description, flags=re.IGNORECASE):
+        if re.search(rule.pattern, description, flags=re.IGNORECASE) or re.search(
+            rule.pattern, normal, flags=re.IGNORECASE
+        ):
             return rule.category
     return None
 
@@ -265,12 +283,15 @@ def render_categories(
     top: int = 200,
     rules: tuple[KeywordRule, ...] = DEFAULT_RULES,
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE,
+    checks: dict[str, list[str]] | None = None,
 ) -> list[str]:
     """TOML lines of a drafted profile's ``[categories]``: codes, rules, default.
 
     Codes whose descriptions match a rule are listed in ``[categories.codes]``
     (the ``top`` most frequent); codes that matched no rule are listed in a
-    comment, since only ``default`` catches them.
+    comment, since only ``default`` catches them. ``checks`` (offense code or
+    description -> CHECK notes, see :mod:`pipelines.category_check`) are
+    written above the code they concern.
 
     Example
     -------
@@ -305,11 +326,12 @@ def render_categories(
             f"# {len(offenses):,} offense codes in the file{more}; each one's",
             "# category is the keyword rule its description matched. Check them.",
         ]
-        lines += [
-            f"{toml_value(o.code)} = {toml_value(o.category)}  # "
-            f"{_comment(o.description)} ({o.rows:,} rows)"
-            for o in coded
-        ]
+        for o in coded:
+            lines += [f"# {note}" for note in (checks or {}).get(o.code, [])]
+            lines.append(
+                f"{toml_value(o.code)} = {toml_value(o.category)}  # "
+                f"{_comment(o.description)} ({o.rows:,} rows)"
+            )
     lines += _unmatched_comment(listed)
     for rule in rules:
         lines += [

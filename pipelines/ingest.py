@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
-from pipelines.categories import categorize_offenses
+from pipelines.categories import classify_offenses
 from pipelines.errors import InputFileError
 from pipelines.filters import filter_rows
 from pipelines.locations import parse_point_text
@@ -79,7 +79,7 @@ def normalize_export(
     else:
         out[s.REPORTED_AT] = pd.NaT
     out[s.COUNT] = _parse_count(text.get(s.COUNT), out.index)
-    out[s.CATEGORY], out[s.SENSITIVE] = categorize_offenses(
+    out[s.CATEGORY], out[s.SENSITIVE], out[s.CLASSIFIED] = classify_offenses(
         out[s.OFFENSE_CODE], out[s.OFFENSE_DESC], profile
     )
     _flag_sensitive_column(out, raw, profile, table.file_name)

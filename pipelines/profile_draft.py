@@ -30,6 +30,13 @@ from pyproj.enums import PJType
 
 from geo.crs import LONLAT
 from geo.io import normalize_area_ids
+from pipelines.category_check import (
+    adopt_department_categories,
+    category_checks,
+    department_categories,
+    detect_department_category,
+    render_check_lines,
+)
 from pipelines.category_rules import (
     offense_proposals,
     propose_call_source,
@@ -40,6 +47,7 @@ from pipelines.errors import InputFileError
 from pipelines.filters import propose_filters, render_filter_lines
 from pipelines.locations import parse_point_text
 from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable
+from pipelines.sensitive import render_sensitive_lines
 from pipelines.source_profile import LabelSpec
 
 DATE_FORMATS: tuple[str, ...] = (
@@ -274,17 +282,40 @@ def draft_profile(
     guesses |= _guess_offense_and_id(cols, rows, _taken(guesses), warnings)
     guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings)
     guesses["kind"] = _kind(guesses)
+    code_column = guesses["offense_code"].value if "offense_code" in guesses else None
     offenses, width = offense_proposals(
         rows,
         _as_tuple(guesses.get("offense_desc")),
-        guesses["offense_code"].value if "offense_code" in guesses else None,  # type: ignore[arg-type]
+        code_column,  # type: ignore[arg-type]
     )
+    offenses, checks = _department_signal(rows, guesses, offenses, width)
     source = name or _slug(table.file_name)
     lines = _render(table, source, guesses, warnings)
     lines += render_filter_lines(propose_filters(rows))
-    lines += render_categories(offenses, width)
+    lines += render_categories(offenses, width, checks=checks)
+    lines += render_check_lines(checks, offenses) + render_sensitive_lines(offenses)
     text = "\n".join(lines) + "\n"
     return ProfileDraft(toml=text, guesses=guesses, warnings=warnings)
+
+
+def _department_signal(
+    rows: pd.DataFrame, guesses: dict[str, Guess], offenses: list, width: int
+) -> tuple[list, dict[str, list[str]]]:
+    """The department's own category column as a second signal: CHECK notes."""
+    column = detect_department_category(rows, _taken(guesses))
+    department = None
+    if column is not None:
+        code = guesses["offense_code"].value if "offense_code" in guesses else None
+        desc = pd.Series("", index=rows.index, dtype=object)
+        for part in _as_tuple(guesses.get("offense_desc")):
+            desc = (desc + " " + rows[part].astype(str).str.strip()).str.strip()
+        department = department_categories(rows, column, code, desc, width)  # type: ignore[arg-type]
+        guesses["department_category"] = Guess(column, 0.6, "category-like column")
+    offenses, adopted = adopt_department_categories(offenses, department)
+    checks = category_checks(offenses, len(rows), department)
+    for key, notes in adopted.items():
+        checks[key] = notes + checks.get(key, [])
+    return offenses, checks
 
 
 def detect_date_formats(

@@ -94,7 +94,12 @@ def public_k(meta: Mapping[str, object] | None) -> int:
 def public_incident_clause(alias: str = "") -> str:
     """SQL condition selecting incidents that public outputs may count.
 
-    Crime reports only, not flagged sensitive and not in a sensitive category.
+    Crime reports only, not flagged sensitive, not in a sensitive category, and
+    classified by the source profile: a row whose category came only from the
+    profile's ``default`` (no exact code, range or keyword rule matched it; see
+    :data:`pipelines.schema.CLASSIFIED`) was never judged sensitive or not, so
+    it is not published. NULL (a row staged before this was recorded) counts as
+    not classified.
 
     Parameters
     ----------
@@ -115,7 +120,7 @@ def public_incident_clause(alias: str = "") -> str:
     names = ", ".join(f"'{c}'" for c in sorted(s.SENSITIVE_CATEGORIES))
     return (
         f"{p}{s.KIND} = 'report' AND NOT coalesce({p}{s.SENSITIVE}, false) "
-        f"AND {p}{s.CATEGORY} NOT IN ({names})"
+        f"AND {p}{s.CATEGORY} NOT IN ({names}) AND coalesce({p}{s.CLASSIFIED}, false)"
     )
 
 
@@ -235,8 +240,9 @@ def withheld_note(
         else f"any count below {k} would show as {fewer}"
     )
     return (
-        "Not shown: offences the department treats as sensitive (they are not "
-        "counted, mapped or named), incident locations, addresses and names; "
+        "Not shown: offences the department treats as sensitive and offences "
+        "its source profile has not classified (they are not counted, mapped or "
+        "named), incident locations, addresses and names; "
         f"only area totals appear, and {masked}."
     )
 

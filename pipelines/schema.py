@@ -12,6 +12,10 @@ OFFENSE_CODE: Final = "offense_code"
 OFFENSE_DESC: Final = "offense_desc"
 CATEGORY: Final = "category"
 SENSITIVE: Final = "sensitive"
+# True when a rule of the source profile (exact code, range or keyword) gave the
+# category; False when only its `default` did: never classified as sensitive or
+# not, so never published (pipelines.public).
+CLASSIFIED: Final = "classified"
 OCCURRED_AT: Final = "occurred_at"
 REPORTED_AT: Final = "reported_at"
 BLOCK_ADDRESS: Final = "block_address"
@@ -126,6 +130,7 @@ STAGED_TYPES: Final = {
     COUNT: "INTEGER",
     CATEGORY: "VARCHAR",
     SENSITIVE: "BOOLEAN",
+    CLASSIFIED: "BOOLEAN",
     X: "DOUBLE",
     Y: "DOUBLE",
     LON: "DOUBLE",

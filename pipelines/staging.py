@@ -110,6 +110,9 @@ def _number_unnumbered_rows(con: duckdb.DuckDBPyConnection) -> None:
     if s.STAGED_ROW not in columns:
         con.execute(f"ALTER TABLE staged ADD COLUMN {s.STAGED_ROW} BIGINT")
         con.execute(f"UPDATE staged SET {s.STAGED_ROW} = rowid")
+    if s.CLASSIFIED not in columns:  # staged before classification was recorded:
+        # unknown, so not published until the export is staged again
+        con.execute(f"ALTER TABLE staged ADD COLUMN {s.CLASSIFIED} BOOLEAN")
 
 
 def _append(con: duckdb.DuckDBPyConnection, pending: list[pd.DataFrame]) -> None:

@@ -47,9 +47,10 @@ def test_public_incident_clause_drops_flagged_and_sensitive_rows():
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE incidents AS SELECT * FROM (VALUES "
-        "('report', false, 'theft'), ('report', true, 'aggravated assault'), "
-        "('report', false, 'domestic'), ('call', false, 'theft'), "
-        "('report', NULL, 'burglary')) t(kind, sensitive, category)"
+        "('report', false, 'theft', true), "
+        "('report', true, 'aggravated assault', true), "
+        "('report', false, 'domestic', true), ('call', false, 'theft', true), "
+        "('report', NULL, 'burglary', true)) t(kind, sensitive, category, classified)"
     )
     kept = con.execute(
         f"SELECT category FROM incidents WHERE {public.public_incident_clause()}"
