@@ -57,5 +57,7 @@ def cut(out: Path, n: int, seed: int, sources: list[Path]) -> tuple[int, int]:
 
 if __name__ == "__main__":
     out_path, count, seed_value, *srcs = sys.argv[1:]
-    read, written = cut(Path(out_path), int(count), int(seed_value), [Path(s) for s in srcs])
+    read, written = cut(
+        Path(out_path), int(count), int(seed_value), [Path(s) for s in srcs]
+    )
     print(f"{out_path}: {written} of {read} data lines")
