@@ -35,8 +35,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 
-pytestmark = pytest.mark.slow
-
 # Offence text a cautious default must flag as sensitive (issue 11, Build 5).
 SENSITIVE = re.compile(
     r"(?<![a-z])(dv|domestic|family|intimate|restrain\w*|protection order"
