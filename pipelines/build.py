@@ -25,6 +25,7 @@ from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import derive_incidents
+from pipelines.placeholders import source_origins
 from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
@@ -53,6 +54,8 @@ class BuildReport:
     files_skipped: int
     as_of: str | None = None
     per_file: list[dict] = field(default_factory=list)
+    placeholders: dict[str, int] = field(default_factory=dict)
+    gaps: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -72,6 +75,8 @@ class BuildReport:
             "files_added": self.files_added,
             "files_skipped_already_loaded": self.files_skipped,
             "as_of": self.as_of,
+            "unlocated_placeholders": self.placeholders,
+            "data_gaps": self.gaps,
         }
 
 
@@ -123,7 +128,10 @@ def run_build(
         for name, table in (extra_tables or {}).items():
             store.replace_table(con, name, table)
         added, skipped = stage_files(con, work, settings, progress)
-        report = _derive(con, settings, finest, progress)
+        origins = source_origins(
+            {src.profile for src in settings.sources} | {src.profile for src, _ in work}
+        )
+        report = _derive(con, settings, finest, progress, origins)
     return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
 
 
@@ -132,6 +140,7 @@ def _derive(
     settings: Settings,
     finest: gpd.GeoDataFrame,
     progress: Progress,
+    origins: dict[str, tuple[float, float]],
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
@@ -141,6 +150,7 @@ def _derive(
         finest,
         store.unique_id_sources(con),
         store.file_load_order(con),
+        origins,
     )
     progress("Writing store", 1, 3)
     loaded = [
@@ -197,6 +207,7 @@ def _derive(
         "netted_rows": derived.netted,
         "label_agreement": agreement_dict(derived.agreement),
         "as_of": as_of,
+        "placeholders": derived.placeholders,
     }
 
 
