@@ -25,6 +25,7 @@ from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import derive_incidents
+from pipelines.gaps import refresh_gaps
 from pipelines.placeholders import source_origins
 from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
@@ -167,6 +168,7 @@ def _derive(
     )
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
+    gaps = refresh_gaps(con, settings.level_names[0])
     progress("Hotspots, rankings, back-test", 2, 3)
     carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
@@ -208,6 +210,15 @@ def _derive(
         "label_agreement": agreement_dict(derived.agreement),
         "as_of": as_of,
         "placeholders": derived.placeholders,
+        "gaps": [
+            {
+                "granularity": g.granularity,
+                "period_start": f"{g.period_start:%Y-%m-%d}",
+                "observed": int(g.observed),
+                "expected": float(g.expected),
+            }
+            for g in gaps.itertuples()
+        ],
     }
 
 

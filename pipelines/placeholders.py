@@ -137,3 +137,23 @@ def placeholder_counts(table: pd.DataFrame) -> dict[str, int]:
     """Rows per rule that fired (``{rule: rows}``, rule order)."""
     sums = table.groupby("rule")["rows"].sum()
     return {r: int(sums[r]) for r in RULES if r in sums.index and sums[r] > 0}
+
+
+def describe_placeholders(table: pd.DataFrame) -> list[str]:
+    """Lines for ``check`` and the build: rows per rule, kept by label or not."""
+    if table.empty:
+        return ["Placeholder coordinates: none found."]
+    lines = ["Placeholder coordinates (treated as unlocated, not as outside):"]
+    for rule in RULES:
+        part = table[table["rule"] == rule]
+        if part.empty:
+            continue
+        lines.append(
+            f"  {rule} ({rule_text(rule)}): {int(part['rows'].sum()):,} rows, "
+            f"{int(part['kept_by_label'].sum()):,} kept by their area label, "
+            f"{int(part['quarantined'].sum()):,} quarantined as no_location"
+        )
+        if rule == "stacked_point":
+            for r in part.itertuples():
+                lines.append(f"    at {r.lon:.6f}, {r.lat:.6f}: {int(r.rows):,} rows")
+    return lines
