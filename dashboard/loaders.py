@@ -126,6 +126,20 @@ def load_quarantined_points(
 
 
 @st.cache_data(show_spinner=False)
+def load_placeholders(path: str) -> pd.DataFrame:
+    from pipelines.placeholders import load_placeholders
+
+    return load_placeholders(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_data_gaps(path: str) -> pd.DataFrame:
+    from pipelines.gaps import load_gaps
+
+    return load_gaps(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
 def load_hotspot_layer(path: str, category: str) -> gpd.GeoDataFrame:
     return queries.hotspot_layer(_cursor(path), category)
 

@@ -222,3 +222,22 @@ def describe_gaps(gaps: pd.DataFrame) -> list[str]:
         "drawn as breaks in trend charts and left out of back-test scoring):",
         *lines,
     ]
+
+
+def overlaps_gap(
+    starts: pd.Series | pd.DatetimeIndex, days: int, gaps: pd.DataFrame | None
+) -> np.ndarray:
+    """True where the period ``[start, start + days)`` overlaps any gap.
+
+    Chart builders blank those values (NaN, drawn as a break in the line, not
+    a fall to zero).
+    """
+    values = pd.DatetimeIndex(starts).to_numpy()
+    out = np.zeros(len(values), dtype=bool)
+    if gaps is None or gaps.empty:
+        return out
+    span = np.timedelta64(days, "D")
+    for start, end in zip(gaps["period_start"], gaps["period_end"], strict=True):
+        lo, hi = np.datetime64(pd.Timestamp(start)), np.datetime64(pd.Timestamp(end))
+        out |= (values < hi) & (values + span > lo)
+    return out

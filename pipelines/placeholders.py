@@ -157,3 +157,11 @@ def describe_placeholders(table: pd.DataFrame) -> list[str]:
             for r in part.itertuples():
                 lines.append(f"    at {r.lon:.6f}, {r.lat:.6f}: {int(r.rows):,} rows")
     return lines
+
+
+def load_placeholders(con) -> pd.DataFrame:
+    """The store's ``location_placeholders`` (empty in a store built before it)."""
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    if "location_placeholders" not in tables:
+        return pd.DataFrame(columns=PLACEHOLDER_COLUMNS)
+    return con.execute("SELECT * FROM location_placeholders").df()
