@@ -103,3 +103,31 @@ def test_in_gap_marks_timestamps_and_description_names_months():
     assert describe_gaps(gaps.iloc[0:0]) == [
         "Data gaps: no month or week falls far below the expected level."
     ]
+
+
+def test_weekly_trend_frame_is_null_not_zero_over_a_gap():
+    from dashboard.charts import weekly_trend_chart
+    from pipelines.profiles import align_prior_year
+
+    gaps = pd.DataFrame(
+        {
+            "granularity": ["month"],
+            "period_start": [pd.Timestamp("2019-05-01")],
+            "period_end": [pd.Timestamp("2019-06-01")],
+        }
+    )
+    weeks = pd.date_range("2019-04-01", "2019-06-24", freq="W-MON")
+    weekly = pd.DataFrame({"week": weeks, "n": 5})
+    frame = align_prior_year(weekly, weekly.iloc[0:0], "2019-04-01", "2019-06-30", gaps)
+    this = frame[frame["series"] == "selected period"].set_index("week")["n"]
+    # weeks of 29 Apr .. 27 May overlap May; the prior year has no gap (zeros)
+    assert this.isna().tolist() == [False] * 4 + [True] * 5 + [False] * 4
+    prior = frame[frame["series"] == "a year earlier"]["n"]
+    assert (prior == 0).all()
+    spec = weekly_trend_chart(frame).to_dict()
+    assert spec["mark"]["invalid"] == "break-paths-show-domains"
+    values = spec["datasets"][spec["data"]["name"]]
+    gap_rows = [
+        v for v in values if v["series"] == "selected period" and v["n"] is None
+    ]
+    assert len(gap_rows) == 5
