@@ -131,3 +131,29 @@ def test_weekly_trend_frame_is_null_not_zero_over_a_gap():
         v for v in values if v["series"] == "selected period" and v["n"] is None
     ]
     assert len(gap_rows) == 5
+
+
+def test_sparkline_week_over_a_gap_is_none_not_zero():
+    from pipelines.compstat import SPARK_WEEKS, compstat_table
+
+    days = pd.date_range("2018-06-01", "2019-06-30")
+    daily = pd.DataFrame({"area_id": "A", "day": days, "n": 3})
+    daily = daily[(daily["day"] < "2019-05-01") | (daily["day"] >= "2019-06-01")]
+    gaps = pd.DataFrame(
+        {
+            "granularity": ["month"],
+            "period_start": [pd.Timestamp("2019-05-01")],
+            "period_end": [pd.Timestamp("2019-06-01")],
+        }
+    )
+    areas = pd.DataFrame({"area_id": ["A", "B"], "name": ["a", "b"]})
+    end = pd.Timestamp("2019-06-30")  # a Sunday; the last week starts 24 June
+    table = compstat_table(daily, areas, end, gaps)
+    weekly = table.loc[0, "weekly"]
+    assert len(weekly) == SPARK_WEEKS
+    # weeks starting 29 Apr .. 27 May overlap May: positions 43..47
+    assert [i for i, v in enumerate(weekly) if v is None] == [43, 44, 45, 46, 47]
+    assert weekly[42] == 21 and weekly[48] == 21
+    # an area with no incidents gets zeros, but still a break over the gap
+    assert table.loc[1, "weekly"][43] is None and table.loc[1, "weekly"][0] == 0
+    assert compstat_table(daily, areas, end).loc[0, "weekly"][44] == 0
