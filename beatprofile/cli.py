@@ -111,6 +111,20 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
             markup=False,
             highlight=False,
         )
+    for rule, n in report.placeholders.items():
+        out.print(
+            f"  placeholder coordinates, {rule}: {n:,} rows treated as unlocated",
+            markup=False,
+            highlight=False,
+        )
+    for gap in report.gaps:
+        if gap["granularity"] == "month":
+            out.print(
+                f"  data gap {gap['period_start'][:7]}: {gap['observed']:,} "
+                f"incidents, expected about {gap['expected']:,.0f}",
+                markup=False,
+                highlight=False,
+            )
     for level, agree in report.label_agreement.items():
         by_source = agree.get("by_source", {})
         rows = by_source.items() if len(by_source) > 1 else [("", agree)]

@@ -19,7 +19,8 @@ def weekly_trend_chart(series: pd.DataFrame, title: str = "") -> alt.Chart:
     names = list(SERIES_COLOURS)
     return (
         alt.Chart(series, title=title)
-        .mark_line(point=True)
+        # A NaN week (a data gap) breaks the line instead of joining across it.
+        .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
             x=alt.X("week:T", title="Week starting"),
             y=alt.Y("n:Q", title="Incidents per week"),

@@ -126,6 +126,28 @@ def load_quarantined_points(
 
 
 @st.cache_data(show_spinner=False)
+def load_placeholders(path: str) -> pd.DataFrame:
+    from pipelines.placeholders import load_placeholders
+
+    return load_placeholders(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_backtest_skipped(path: str) -> pd.DataFrame:
+    con = _cursor(path)
+    if "backtest_skipped" not in {r[0] for r in con.execute("SHOW TABLES").fetchall()}:
+        return pd.DataFrame(columns=["period_start", "note"])
+    return con.execute("SELECT * FROM backtest_skipped ORDER BY period_start").df()
+
+
+@st.cache_data(show_spinner=False)
+def load_data_gaps(path: str) -> pd.DataFrame:
+    from pipelines.gaps import load_gaps
+
+    return load_gaps(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
 def load_hotspot_layer(path: str, category: str) -> gpd.GeoDataFrame:
     return queries.hotspot_layer(_cursor(path), category)
 

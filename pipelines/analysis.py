@@ -18,8 +18,9 @@ import shapely
 from geo.grid import make_grid
 from pipelines import schema as s
 from pipelines import store
-from pipelines.backtest import BacktestSettings, run_backtest
+from pipelines.backtest import BacktestSettings, run_backtest, skipped_months
 from pipelines.errors import ConfigError
+from pipelines.gaps import load_gaps
 from pipelines.harm import harm_weights
 from pipelines.hotspots import HotspotSettings, build_hotspot_cells, grid_cells_table
 from pipelines.rankings import (
@@ -79,12 +80,18 @@ def refresh_analysis(
             )
         )
     store.replace_table(con, "rankings", pd.concat(rankings, ignore_index=True))
+    gaps = load_gaps(con)
     backtest = (
-        run_backtest(incidents, grid, as_of_ts, back)
+        run_backtest(incidents, grid, as_of_ts, back, gaps)
         if back is not None
         else pd.DataFrame(columns=["method", "category", "period_start", "coverage"])
     )
     store.replace_table(con, "backtest", backtest)
+    store.replace_table(
+        con,
+        "backtest_skipped",
+        skipped_months(gaps if back else None, as_of_ts, back or BacktestSettings()),
+    )
     return {
         "hotspots": {f.name: getattr(hot, f.name) for f in fields(hot)},
         "ranking_weights": {

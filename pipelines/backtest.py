@@ -54,6 +54,7 @@ def run_backtest(
     grid: Grid,
     as_of: pd.Timestamp,
     settings: BacktestSettings = BacktestSettings(),
+    gaps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every method, category, month and area share (module docstring).
 
@@ -66,6 +67,9 @@ def run_backtest(
     as_of : Timestamp
         Last day of data; the last scored month is the last complete one.
     settings : BacktestSettings
+    gaps : DataFrame, optional
+        ``pipelines.gaps`` table; a month flagged as a data gap is not scored
+        (see :func:`skipped_months` for the note that says so).
 
     Returns
     -------
@@ -95,6 +99,7 @@ def run_backtest(
     weights = grid_weights(grid)
     ties = tie_order(grid.n_cells, settings.seed)
     area = grid.inside_area_km2
+    skip = _gap_positions(gaps, first, months)
     rows = []
     for category in settings.categories:
         keep = (
@@ -104,6 +109,8 @@ def run_backtest(
         )
         cube = count_cells(grid, np.where(keep, cells, -1), month, months)
         for t in range(settings.history_months, months):
+            if t in skip:
+                continue
             scores = _forecasts(cube, t, grid, weights, settings)
             for method, (score, fitted) in scores.items():
                 for coverage in settings.coverages:
@@ -134,6 +141,41 @@ def run_backtest(
         cell_size_m=grid.cell_size,
         seed=settings.seed,
     )
+
+
+def skipped_months(
+    gaps: pd.DataFrame | None, as_of: pd.Timestamp, settings: BacktestSettings
+) -> pd.DataFrame:
+    """The scored months a back-test skips as data gaps, with why.
+
+    Columns ``period_start, observed, expected, note``; empty when none is skipped.
+    """
+    columns = ["period_start", "observed", "expected", "note"]
+    months = settings.periods + settings.history_months
+    first = last_complete_month(as_of) - pd.DateOffset(months=months - 1)
+    skip = _gap_positions(gaps, first, months)
+    if not skip:
+        return pd.DataFrame(columns=columns)
+    monthly = gaps[gaps["granularity"] == "month"].set_index("period_start")
+    out = monthly.loc[[first + pd.DateOffset(months=t) for t in sorted(skip)]]
+    out = out.reset_index()[["period_start", "observed", "expected"]]
+    out["note"] = [
+        f"{pd.Timestamp(r.period_start):%Y-%m} not scored: a data gap "
+        f"({int(r.observed):,} incidents against about {r.expected:,.0f} expected)"
+        for r in out.itertuples()
+    ]
+    return out[columns]
+
+
+def _gap_positions(
+    gaps: pd.DataFrame | None, first: pd.Timestamp, months: int
+) -> set[int]:
+    """Positions (0 = ``first``) of the months flagged as data gaps."""
+    if gaps is None or gaps.empty:
+        return set()
+    starts = pd.to_datetime(gaps.loc[gaps["granularity"] == "month", "period_start"])
+    position = (starts.dt.year - first.year) * 12 + starts.dt.month - first.month
+    return {int(p) for p in position if 0 <= p < months}
 
 
 def _check(incidents: pd.DataFrame, settings: BacktestSettings) -> None:

@@ -25,6 +25,8 @@ from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.derive import derive_incidents
+from pipelines.gaps import refresh_gaps
+from pipelines.placeholders import source_origins
 from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
@@ -54,6 +56,8 @@ class BuildReport:
     as_of: str | None = None
     per_file: list[dict] = field(default_factory=list)
     filtered: int = 0  # rows the source profiles' [filter] set aside
+    placeholders: dict[str, int] = field(default_factory=dict)
+    gaps: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -75,6 +79,8 @@ class BuildReport:
             "files_added": self.files_added,
             "files_skipped_already_loaded": self.files_skipped,
             "as_of": self.as_of,
+            "unlocated_placeholders": self.placeholders,
+            "data_gaps": self.gaps,
         }
 
 
@@ -126,7 +132,10 @@ def run_build(
         for name, table in (extra_tables or {}).items():
             store.replace_table(con, name, table)
         added, skipped = stage_files(con, work, settings, progress)
-        report = _derive(con, settings, finest, progress)
+        origins = source_origins(
+            {src.profile for src in settings.sources} | {src.profile for src, _ in work}
+        )
+        report = _derive(con, settings, finest, progress, origins)
     return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
 
 
@@ -135,6 +144,7 @@ def _derive(
     settings: Settings,
     finest: gpd.GeoDataFrame,
     progress: Progress,
+    origins: dict[str, tuple[float, float]],
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
@@ -144,6 +154,7 @@ def _derive(
         finest,
         store.unique_id_sources(con),
         store.file_load_order(con),
+        origins,
     )
     progress("Writing store", 1, 3)
     loaded = [
@@ -160,6 +171,7 @@ def _derive(
     )
     progress("Building profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
+    gaps = refresh_gaps(con, settings.level_names[0])
     progress("Hotspots, rankings, back-test", 2, 3)
     carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
@@ -202,6 +214,16 @@ def _derive(
         "netted_rows": derived.netted,
         "label_agreement": agreement_dict(derived.agreement),
         "as_of": as_of,
+        "placeholders": derived.placeholders,
+        "gaps": [
+            {
+                "granularity": g.granularity,
+                "period_start": f"{g.period_start:%Y-%m-%d}",
+                "observed": int(g.observed),
+                "expected": float(g.expected),
+            }
+            for g in gaps.itertuples()
+        ],
     }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines import store
 from pipelines.catalog import load_finest_layer
 from pipelines.derive import derive_incidents
+from pipelines.placeholders import source_origins
 from pipelines.quality import QualityReport, quality_report
 from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import load_source_profile
@@ -46,7 +47,8 @@ def check_exports(
             stage_files(con, [(source, Path(p)) for p in files], settings, _quiet)
             unique = {profile.name} if profile.unique_ids else set()
             order = {Path(p).name: i for i, p in enumerate(files)}
-            derived = derive_incidents(con, settings, finest, unique, order)
+            origins = source_origins([Path(profile_path)])
+            derived = derive_incidents(con, settings, finest, unique, order, origins)
             read = [(profile.name, Path(p).name) for p in files]
             return quality_report(con, derived, finest, settings.levels[0].name, read)
 

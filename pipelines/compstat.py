@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from pipelines.gaps import overlaps_gap
 from pipelines.trends import compare_counts
 
 RISE, FALL, STEADY = "▲", "▼", "•"
@@ -88,7 +90,10 @@ def flag(current: int, previous: int, exposure_ratio: float = 1.0) -> str:
 
 
 def compstat_table(
-    daily: pd.DataFrame, areas: pd.DataFrame, week_end: pd.Timestamp
+    daily: pd.DataFrame,
+    areas: pd.DataFrame,
+    week_end: pd.Timestamp,
+    gaps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per area: counts per period, prior and last year, flags, sparkline.
 
@@ -102,6 +107,9 @@ def compstat_table(
         get zeros).
     week_end : Timestamp
         Last day of the week reported (a Sunday).
+    gaps : DataFrame, optional
+        ``pipelines.gaps`` table: a sparkline week overlapping a data gap is
+        ``None`` (a break in the line, not a fall to zero).
 
     Returns
     -------
@@ -134,7 +142,7 @@ def compstat_table(
             flag(a, b, ratio_last)
             for a, b in zip(table[p], table[f"{p}_last_year"], strict=True)
         ]
-    table["weekly"] = _weekly_lists(daily, table["area_id"], week_end)
+    table["weekly"] = _weekly_lists(daily, table["area_id"], week_end, gaps)
     return table
 
 
@@ -150,8 +158,11 @@ def _days(start: pd.Timestamp, end: pd.Timestamp) -> int:
 
 
 def _weekly_lists(
-    daily: pd.DataFrame, area_ids: pd.Series, week_end: pd.Timestamp
-) -> list[list[int]]:
+    daily: pd.DataFrame,
+    area_ids: pd.Series,
+    week_end: pd.Timestamp,
+    gaps: pd.DataFrame | None = None,
+) -> list[list[int | None]]:
     end = pd.Timestamp(week_end).normalize()
     first = end - pd.Timedelta(days=7 * SPARK_WEEKS - 1)
     inside = daily[(daily["day"] >= first) & (daily["day"] <= end)]
@@ -165,9 +176,12 @@ def _weekly_lists(
     )
     counts = grid.groupby(["area_id", "week"])["n"].sum().unstack(fill_value=0)
     counts = counts.reindex(columns=range(SPARK_WEEKS), fill_value=0)
-    zeros = [0] * SPARK_WEEKS
+    blank = overlaps_gap(
+        first + pd.to_timedelta(7 * np.arange(SPARK_WEEKS), "D"), 7, gaps
+    )
+    zeros = [None if b else 0 for b in blank]
     lookup = {
-        a: [int(v) for v in row]
+        a: [None if b else int(v) for v, b in zip(row, blank, strict=True)]
         for a, row in zip(counts.index, counts.to_numpy(), strict=True)
     }
     return [lookup.get(a, zeros) for a in area_ids]

@@ -14,7 +14,8 @@ for area assignment the few columns it reads. Everything else moves from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import duckdb
 import geopandas as gpd
@@ -26,6 +27,13 @@ from pipelines import store
 from pipelines.areas import assign_areas
 from pipelines.dedupe import UPDATED_AT, keep_latest_versions
 from pipelines.ingest import ISSUE, ISSUE_MESSAGE
+from pipelines.placeholders import (
+    PLACEHOLDER,
+    mark_placeholders,
+    no_location_messages,
+    placeholder_counts,
+    placeholder_table,
+)
 from pipelines.reversals import NETTED_ROLE, net_reversals
 from pipelines.settings import Settings
 
@@ -60,6 +68,7 @@ class DeriveSummary:
     agreement: pd.DataFrame
     layers: dict[str, gpd.GeoDataFrame]
     filtered: int = 0
+    placeholders: dict[str, int] = field(default_factory=dict)
 
     @property
     def kept(self) -> int:
@@ -72,6 +81,7 @@ def derive_incidents(
     finest: gpd.GeoDataFrame,
     unique_sources: set[str],
     file_order: dict[str, int],
+    origins: Mapping[str, tuple[float, float]] | None = None,
 ) -> DeriveSummary:
     """Dedupe, net reversals, assign areas; write incidents, netted, quarantine.
 
@@ -88,6 +98,10 @@ def derive_incidents(
         quarantined as duplicates).
     file_order : dict
         Load order of export files (the most recent version wins).
+    origins : mapping, optional
+        Per source, the lon/lat image of its CRS's ``0, 0``
+        (:func:`pipelines.placeholders.source_origins`), for the ``zero_xy``
+        placeholder rule.
 
     Returns
     -------
@@ -112,7 +126,7 @@ def derive_incidents(
         f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL FROM staged "
         f"WHERE {ISSUE} IS NOT NULL AND {ROW} NOT IN (SELECT {ROW} FROM {FATE})"
     )
-    assignment = _assign(con, settings, finest)
+    assignment = _assign(con, settings, finest, origins or {})
     _write_destinations(con, settings)
     return _summary(con, assignment)
 
@@ -183,24 +197,36 @@ def _net_reversal_groups(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _assign(
-    con: duckdb.DuckDBPyConnection, settings: Settings, finest: gpd.GeoDataFrame
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    finest: gpd.GeoDataFrame,
+    origins: Mapping[str, tuple[float, float]],
 ):
     """Assign the counted rows to areas; write ``_assigned``; quarantine the rest.
 
-    Only the row id, source, coordinates and labels are fetched.
+    Only the row id, source, coordinates and labels are fetched. Placeholder
+    points (geo.placeholders) are unlocated first.
     """
     labels = [s.label_column(level) for level in settings.level_names]
     rows = con.execute(
-        f"SELECT {ROW}, {s.SOURCE}, {s.X}, {s.Y}, {s.LOCATED}, "
+        f"SELECT {ROW}, {s.SOURCE}, {s.X}, {s.Y}, {s.LON}, {s.LAT}, {s.LOCATED}, "
         f"{', '.join(labels)} FROM staged "
         f"WHERE {ROW} NOT IN (SELECT {ROW} FROM {FATE}) ORDER BY {ROW}"
     ).df()
+    rows = mark_placeholders(rows, tuple(finest.total_bounds), origins)
     areas = assign_areas(rows, finest, settings.levels, settings.tolerance_m)
+    placeholders = placeholder_table(rows, areas.assigned[ROW].to_numpy())
+    store.replace_table(con, "location_placeholders", placeholders)
     area_columns = _area_columns(settings)
     assigned = pa.table(
         {
             ROW: areas.assigned[ROW].to_numpy("int64"),
             s.LOCATED: areas.assigned[s.LOCATED].to_numpy(bool),
+            PLACEHOLDER: pa.array(
+                areas.assigned[PLACEHOLDER].to_numpy(object),
+                type=pa.string(),
+                from_pandas=True,
+            ),
             **{
                 c: pa.array(
                     areas.assigned[c].to_numpy(object),
@@ -225,17 +251,17 @@ def _assign(
                 _reasons(
                     areas.no_location,
                     "no_location",
-                    "no usable coordinates and no area label",
+                    no_location_messages(areas.no_location[PLACEHOLDER]),
                 ),
             ],
             ignore_index=True,
         ),
     )
     del rows, assigned
-    return areas
+    return areas, placeholder_counts(placeholders)
 
 
-def _reasons(rows: pd.DataFrame, reason: str, message: str) -> pd.DataFrame:
+def _reasons(rows: pd.DataFrame, reason: str, message) -> pd.DataFrame:
     return pd.DataFrame(
         {ROW: rows[ROW].to_numpy(), "reason": reason, "message": message}
     )
@@ -259,9 +285,7 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
     staged_columns = [r[0] for r in con.execute("DESCRIBE staged").fetchall()]
     kept_columns = [c for c in staged_columns if c not in _STAGING_ONLY]
     area_columns = _area_columns(settings)
-    incident_select = ", ".join(
-        f"a.{c}" if c == s.LOCATED else f"st.{_quote(c)}" for c in kept_columns
-    )
+    incident_select = ", ".join(_incident_column(c) for c in kept_columns)
     con.execute(
         f"CREATE OR REPLACE TABLE incidents AS SELECT {incident_select}, "
         f"{', '.join('a.' + c for c in area_columns)} "
@@ -300,11 +324,22 @@ def _area_columns(settings: Settings) -> list[str]:
     ]
 
 
+def _incident_column(column: str) -> str:
+    """SELECT term of one incident column (a placeholder point keeps no coordinates)."""
+    if column == s.LOCATED:
+        return f"a.{column}"
+    if column in (s.X, s.Y, s.LON, s.LAT):
+        return f"CASE WHEN a.{PLACEHOLDER} IS NULL THEN st.{column} END AS {column}"
+    return f"st.{_quote(column)}"
+
+
 def _quote(column: str) -> str:
     return f'"{column}"'
 
 
-def _summary(con: duckdb.DuckDBPyConnection, areas) -> DeriveSummary:
+def _summary(con: duckdb.DuckDBPyConnection, assignment) -> DeriveSummary:
+    areas, placeholders = assignment
+
     def scalar(sql: str) -> int:
         return int(con.execute(sql).fetchone()[0])
 
@@ -324,6 +359,7 @@ def _summary(con: duckdb.DuckDBPyConnection, areas) -> DeriveSummary:
         calls=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'call'"),
         agreement=areas.agreement,
         layers=areas.layers,
+        placeholders=placeholders,
     )
     con.execute(f"DROP TABLE {FATE}")
     if summary.read != summary.kept + summary.quarantined + summary.filtered:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipelines import queries
 from pipelines.compstat import compstat_table, latest_complete_week_end
+from pipelines.gaps import load_gaps
 
 TOP_PROBLEMS = 5
 
@@ -62,8 +63,11 @@ def assemble_packet(
     end = latest_complete_week_end(pd.Timestamp(week_end or last))
     parents = queries.read_areas(con, level)
     children = queries.read_areas(con, child_level)
-    parent_table = compstat_table(queries.level_daily(con, level), parents, end)
-    child_table = compstat_table(queries.level_daily(con, child_level), children, end)
+    gaps = load_gaps(con)
+    parent_table = compstat_table(queries.level_daily(con, level), parents, end, gaps)
+    child_table = compstat_table(
+        queries.level_daily(con, child_level), children, end, gaps
+    )
     rankings = _rankings(con, level)
     workload = queries.workload(con, level)
     pages = []

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import schema as s
+from pipelines.gaps import overlaps_gap
 from pipelines.trends import compare_counts
 
 DAY = "day"
@@ -199,14 +200,19 @@ def compare_categories(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Data
 
 
 def align_prior_year(
-    this_year: pd.DataFrame, prior_year: pd.DataFrame, start, end
+    this_year: pd.DataFrame,
+    prior_year: pd.DataFrame,
+    start,
+    end,
+    gaps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Weekly series with the same weeks a year earlier, for one trend chart.
 
     Both inputs are ``week, n`` (weeks start on Monday; weeks with no incidents
     may be missing and count as 0). The prior series is shifted forward 52 weeks
     (364 days, so weekdays line up). Returns long format ``week, n, series``
-    covering every week from ``start`` to ``end``.
+    covering every week from ``start`` to ``end``; ``n`` is NaN in a week that
+    overlaps a data gap (``pipelines.gaps``), so the chart breaks the line.
     """
     first = pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday())
     weeks = pd.date_range(first, pd.Timestamp(end), freq="7D")
@@ -221,7 +227,8 @@ def align_prior_year(
         ("selected period", this_year, 0),
         ("a year earlier", prior_year, 364),
     ):
-        values = filled(frame, shift)
+        values = filled(frame, shift).astype("float64")
+        values[overlaps_gap(weeks - pd.Timedelta(days=shift), 7, gaps)] = np.nan
         out.append(pd.DataFrame({"week": weeks, N: values.to_numpy(), "series": name}))
     return pd.concat(out, ignore_index=True)
 

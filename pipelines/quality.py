@@ -19,7 +19,9 @@ from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
 from pipelines.areas import ALL_SOURCES
 from pipelines.derive import DeriveSummary
+from pipelines.gaps import describe_gaps, gaps_from_daily
 from pipelines.ingest import ISSUE
+from pipelines.placeholders import describe_placeholders
 
 _KEYS = [s.SOURCE, s.FILE]
 
@@ -107,6 +109,7 @@ class QualityReport:
     unmapped: pd.DataFrame
     disagreements: pd.DataFrame
     layer_lines: tuple[str, ...] = ()
+    data_lines: tuple[str, ...] = ()  # placeholder coordinates and data gaps
 
     def sources(self) -> pd.DataFrame:
         """The per-file figures summed per source."""
@@ -163,6 +166,20 @@ def quality_report(
         unmapped=unmapped,
         disagreements=largest_disagreements(incidents, finest, fine_level),
         layer_lines=tuple(layer_overlaps_and_gaps(finest).summary_lines(fine_level)),
+        data_lines=tuple(placeholder_and_gap_lines(con)),
+    )
+
+
+def placeholder_and_gap_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Placeholder counts per rule and the data gaps, from a (scratch) store."""
+    placeholders = con.execute("SELECT * FROM location_placeholders").df()
+    daily = con.execute(
+        f"SELECT CAST({s.OCCURRED_AT} AS DATE) AS day, count(*) AS n FROM incidents "
+        f"WHERE {s.KIND} = 'report' AND {s.OCCURRED_AT} IS NOT NULL GROUP BY ALL"
+    ).df()
+    gaps = gaps_from_daily(daily) if len(daily) else daily.iloc[0:0]
+    return describe_placeholders(placeholders) + (
+        describe_gaps(gaps) if len(daily) else []
     )
 
 
@@ -251,6 +268,7 @@ def format_quality_report(report: QualityReport) -> str:
                 f"{row['assigned']}, {row['distance_m']:,.1f} m from the labelled area"
             )
     lines.extend(report.layer_lines)
+    lines.extend(report.data_lines)
     per_file = report.files
     lines.append("Per file (read = kept + quarantined + filtered):")
     for _, f in per_file.iterrows():

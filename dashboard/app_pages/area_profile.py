@@ -59,7 +59,9 @@ trend_column, heat_column = st.columns([3, 2])
 with trend_column:
     st.altair_chart(
         weekly_trend_chart(
-            align_prior_year(weekly, prior, filters.start, filters.end),
+            align_prior_year(
+                weekly, prior, filters.start, filters.end, loaders.load_data_gaps(path)
+            ),
             "Incidents per week, against the same weeks a year earlier",
         ),
         width="stretch",

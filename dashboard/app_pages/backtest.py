@@ -33,6 +33,12 @@ st.markdown(
     "incidents caught / the most any set of the same cells could have caught."
 )
 st.info(why)
+skipped = loaders.load_backtest_skipped(path)
+if len(skipped):
+    st.warning(
+        "Months left out of the scoring because the export has a hole there "
+        "(see Data quality): " + "; ".join(skipped["note"])
+    )
 summary = summarize_backtest(table)
 rows = summary[
     (summary["category"] == category)

@@ -108,6 +108,29 @@ else:
     st.warning("Add these codes to the source profile's [categories].")
     st.dataframe(unmapped, hide_index=True, width="stretch")
 
+st.subheader("Placeholder coordinates")
+placeholders = loaders.load_placeholders(path)
+if placeholders.empty:
+    st.success("No placeholder coordinates (0/0, null island, stacked or far points).")
+else:
+    st.warning(
+        "These rows carried a placeholder instead of a location. They are treated "
+        "as unlocated: kept by their area label, else quarantined as no location."
+    )
+    st.dataframe(placeholders, hide_index=True, width="stretch")
+
+st.subheader("Data gaps")
+gaps = loaders.load_data_gaps(path)
+if gaps.empty:
+    st.success("No month or week falls far below the expected level.")
+else:
+    st.warning(
+        "These periods hold far fewer incidents than their neighbours (below 20% "
+        "of the median, Poisson p < 0.001): most likely a hole in the export. "
+        "Trend charts draw a break there and the back-test does not score them."
+    )
+    st.dataframe(gaps, hide_index=True, width="stretch")
+
 st.subheader("Located rows outside the jurisdiction")
 points, total = loaders.load_quarantined_points(
     path, "outside_jurisdiction", MAX_POINTS

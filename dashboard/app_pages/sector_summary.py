@@ -49,7 +49,10 @@ def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.Data
     if area_ids is not None:
         areas = areas[areas["area_id"].isin(area_ids)]
     table = compstat_table(
-        loaders.load_level_daily(path, level_name, categories), areas, week_end
+        loaders.load_level_daily(path, level_name, categories),
+        areas,
+        week_end,
+        loaders.load_data_gaps(path),
     )
     return sector_summary(table, loaders.load_workload(path, level_name))
 

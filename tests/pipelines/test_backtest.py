@@ -120,3 +120,31 @@ def test_results_do_not_depend_on_row_order(table):
     again = run_backtest(shuffled, GRID, AS_OF, SETTINGS)
     pd.testing.assert_frame_equal(again, table)
     assert np.isfinite(table["pai"]).all()
+
+
+def test_gap_month_is_not_scored_and_the_note_says_why():
+    from pipelines.backtest import skipped_months
+
+    gaps = pd.DataFrame(
+        {
+            "granularity": ["month", "week"],
+            "period_start": [pd.Timestamp("2019-11-01"), pd.Timestamp("2019-12-02")],
+            "period_end": [pd.Timestamp("2019-12-01"), pd.Timestamp("2019-12-09")],
+            "observed": [3, 0],
+            "expected": [2000.0, 460.0],
+            "p_value": [0.0, 0.0],
+        }
+    )
+    full = run_backtest(fixture_incidents(), GRID, AS_OF, SETTINGS)
+    skipped = run_backtest(fixture_incidents(), GRID, AS_OF, SETTINGS, gaps)
+
+    def months(t):
+        return sorted({f"{p:%Y-%m}" for p in t["period_start"]})
+
+    assert months(full) == ["2019-11", "2019-12"]
+    assert months(skipped) == ["2019-12"]  # a gap week alone skips nothing
+    note = skipped_months(gaps, AS_OF, SETTINGS)
+    assert note["note"].tolist() == [
+        "2019-11 not scored: a data gap (3 incidents against about 2,000 expected)"
+    ]
+    assert skipped_months(None, AS_OF, SETTINGS).empty
