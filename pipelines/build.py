@@ -24,6 +24,7 @@ from pipelines import store
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
+from pipelines.dedupe import RecordIdentity
 from pipelines.derive import derive_incidents
 from pipelines.profiles import build_profiles
 from pipelines.quality import file_quality
@@ -139,7 +140,7 @@ def _derive(
         con,
         settings,
         finest,
-        store.unique_id_sources(con),
+        _identities(con),
         store.file_load_order(con),
     )
     progress("Writing store", 1, 3)
@@ -198,6 +199,18 @@ def _derive(
         "label_agreement": agreement_dict(derived.agreement),
         "as_of": as_of,
     }
+
+
+def _identities(con: duckdb.DuckDBPyConnection) -> dict[str, RecordIdentity]:
+    """Each source's record identity; a store from before identities were
+    recorded takes it from the source's profile (skipped if that is gone)."""
+    out = {}
+    for name, (identity, profile) in store.source_identities(con).items():
+        if identity is None and Path(profile).is_file():
+            identity = load_source_profile(profile).record_identity
+        if identity is not None:
+            out[name] = identity
+    return out
 
 
 def _area_table(

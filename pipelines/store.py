@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.dedupe import UNIQUE_ID, RecordIdentity
 from pipelines.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ _FIXED_DDL = {
     ),
     "sources": (
         "CREATE TABLE sources (source VARCHAR PRIMARY KEY, kind VARCHAR, "
-        "unique_ids BOOLEAN, profile VARCHAR)"
+        "unique_ids BOOLEAN, profile VARCHAR, identity VARCHAR)"
     ),
 }
 
@@ -79,6 +80,8 @@ def building(
         if not start_from_existing or not store_path.exists():
             for ddl in _FIXED_DDL.values():
                 con.execute(ddl)
+        # Stores built before record identities existed lack the column.
+        con.execute("ALTER TABLE sources ADD COLUMN IF NOT EXISTS identity VARCHAR")
         yield con
         con.execute("CHECKPOINT")
         con.close()
@@ -185,21 +188,31 @@ def known_file_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 
 def record_source(
-    con: duckdb.DuckDBPyConnection, name: str, kind: str, unique_ids: bool, profile: str
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    kind: str,
+    unique_ids: bool,
+    profile: str,
+    identity: RecordIdentity,
 ) -> None:
     """Remember how a source's records are identified (used by every rebuild)."""
     con.execute(
-        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-        [name, kind, unique_ids, profile],
+        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+        [name, kind, unique_ids, profile, identity.to_json()],
     )
 
 
-def unique_id_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Sources whose incident ids identify one record each."""
-    return {
-        r[0]
-        for r in con.execute("SELECT source FROM sources WHERE unique_ids").fetchall()
-    }
+def source_identities(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, tuple[RecordIdentity | None, str]]:
+    """Each source's record identity (``None`` if an older build did not record
+    it) and the path of its profile."""
+    rows = con.execute("SELECT source, identity, unique_ids, profile FROM sources")
+    out: dict[str, tuple[RecordIdentity | None, str]] = {}
+    for name, text, unique, profile in rows.fetchall():
+        identity = RecordIdentity.from_json(text)
+        out[name] = (identity or (UNIQUE_ID if unique else None), profile)
+    return out
 
 
 def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
