@@ -92,6 +92,8 @@ def _progress_bar():
 
 def _print_report(report: BuildReport, report_json: Path | None) -> None:
     figures = report.as_dict()
+    for leftover in report.leftovers_removed:
+        out.print(f"Removed {leftover}.", markup=False, highlight=False)
     out.print(
         f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
         f"+ quarantined {report.quarantined:,}; {report.net_crimes:,} crimes after "
@@ -166,6 +168,20 @@ def ingest(
             incremental=True,
             progress=progress,
         )
+    if report.unchanged:
+        for leftover in report.leftovers_removed:
+            out.print(f"Removed {leftover}.", markup=False, highlight=False)
+        names = ", ".join(f.name for f in files)
+        out.print(
+            f"{names}: already loaded, nothing changed (store {report.store}).",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        if report_json:
+            report_json.parent.mkdir(parents=True, exist_ok=True)
+            report_json.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+        return
     _print_report(report, report_json)
 
 
@@ -234,8 +250,16 @@ def check(
     """
     from pipelines.check import check_exports
     from pipelines.quality import format_quality_report
+    from pipelines.store import stale_builds
 
     settings = _settings(config, None)
+    for leftover in stale_builds(settings.store_path):
+        out.print(
+            f"Found {leftover.describe()}; the next build removes it.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     report = check_exports(profile, files, settings)
     out.print(format_quality_report(report), markup=False, highlight=False)
 
@@ -363,8 +387,11 @@ def report_watch_meeting(
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)
-    out.print(f"Watch meeting for {report.area_name}: written to {written}",
-              markup=False, highlight=False)
+    out.print(
+        f"Watch meeting for {report.area_name}: written to {written}",
+        markup=False,
+        highlight=False,
+    )
 
 
 priorities_app = typer.Typer(help="Residents' priorities raised at watch meetings.")
@@ -386,8 +413,12 @@ def priorities_import(
 
     settings = _settings(config, store)
     added = import_concerns_csv(settings.store_path, file)
-    out.print(f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
-              "from the next `beatprofile build`.", markup=False, highlight=False)
+    out.print(
+        f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
+        "from the next `beatprofile build`.",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()

@@ -7,6 +7,7 @@ them and hands frames to the store.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class BuildReport:
     files_skipped: int
     as_of: str | None = None
     per_file: list[dict] = field(default_factory=list)
+    leftovers_removed: tuple[str, ...] = ()  # crashed builds' files, described
+    unchanged: bool = False  # an ingest of files all loaded before: store untouched
 
     def as_dict(self) -> dict:
         return {
@@ -73,6 +76,8 @@ class BuildReport:
             "files_added": self.files_added,
             "files_skipped_already_loaded": self.files_skipped,
             "as_of": self.as_of,
+            "leftovers_removed": list(self.leftovers_removed),
+            "unchanged": self.unchanged,
         }
 
 
@@ -119,13 +124,60 @@ def run_build(
         load_source_profile(source)
     validate_analysis_settings(settings)
     finest = load_finest_layer(settings)
-    with store.building(settings.store_path, start_from_existing=incremental) as con:
-        store.drop_sources(con, replace_sources)
-        for name, table in (extra_tables or {}).items():
-            store.replace_table(con, name, table)
-        added, skipped = stage_files(con, work, settings, progress)
-        report = _derive(con, settings, finest, progress)
-    return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
+    leftovers = tuple(
+        lo.describe() for lo in store.remove_stale_builds(settings.store_path)
+    )
+    only_new_files = incremental and not replace_sources and not extra_tables
+    try:
+        with store.building(
+            settings.store_path, start_from_existing=incremental
+        ) as con:
+            store.drop_sources(con, replace_sources)
+            for name, table in (extra_tables or {}).items():
+                store.replace_table(con, name, table)
+            added, skipped = stage_files(con, work, settings, progress)
+            if only_new_files and added == 0 and settings.store_path.is_file():
+                report = _figures_of(con, settings)
+                raise _Unchanged
+            report = _derive(con, settings, finest, progress)
+    except _Unchanged:
+        return BuildReport(
+            **{**report, "files_added": 0, "files_skipped": skipped},
+            leftovers_removed=leftovers,
+            unchanged=True,
+        )
+    return BuildReport(
+        **{**report, "files_added": added, "files_skipped": skipped},
+        leftovers_removed=leftovers,
+    )
+
+
+class _Unchanged(Exception):
+    """Raised inside ``store.building`` to drop the copy: nothing new was read."""
+
+
+def _figures_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
+    """The current store's figures, as ``_derive`` would report them."""
+    meta = {k: v for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
+    counts = json.loads(meta.get("counts", "{}"))
+    reasons = dict(
+        con.execute("SELECT reason, count(*) FROM quarantine GROUP BY ALL").fetchall()
+    )
+    kinds = dict(
+        con.execute("SELECT kind, count(*) FROM incidents GROUP BY ALL").fetchall()
+    )
+    return {
+        "store": settings.store_path,
+        "read": counts.get("read", 0),
+        "kept": counts.get("kept", 0),
+        "quarantined": counts.get("quarantined", 0),
+        "quarantined_by_reason": {k: int(v) for k, v in reasons.items()},
+        "net_crimes": int(kinds.get("report", 0)),
+        "calls": int(kinds.get("call", 0)),
+        "netted_rows": con.execute("SELECT count(*) FROM netted").fetchone()[0],
+        "label_agreement": {},
+        "as_of": meta.get("as_of"),
+    }
 
 
 def _derive(

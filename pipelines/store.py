@@ -8,11 +8,13 @@ All database writes live here; read queries live in ``pipelines.queries``.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -91,6 +93,71 @@ def building(
         con.close()
         _remove(tmp)
         raise
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A build file (and WAL) whose build process is gone (crash, ``kill -9``)."""
+
+    path: Path
+    pid: int
+    has_wal: bool
+    size_bytes: int
+
+    def describe(self) -> str:
+        """``.x.building-12 and its WAL (1.5 kB), left by build process 12, ...``."""
+        wal = " and its WAL" if self.has_wal else ""
+        return (
+            f"{self.path.name}{wal} ({_size(self.size_bytes)}), left by build process "
+            f"{self.pid}, which ended without finishing"
+        )
+
+
+def stale_builds(store_path: Path) -> list[Leftover]:
+    """Build files next to the store whose process no longer runs.
+
+    A file of a running process (another build in progress) is not listed.
+    """
+    store_path = Path(store_path)
+    prefix = f".{store_path.name}.building-"
+    found = []
+    if not store_path.parent.is_dir():
+        return found
+    for path in sorted(store_path.parent.glob(f"{glob.escape(prefix)}*")):
+        pid_text = path.name[len(prefix) :]
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue  # a WAL is handled with its file; a live build is not ours
+        wal = Path(str(path) + ".wal")
+        size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        found.append(Leftover(path, int(pid_text), wal.exists(), size))
+    return found
+
+
+def remove_stale_builds(store_path: Path) -> list[Leftover]:
+    """Delete the :func:`stale_builds` of a store; return what was removed."""
+    leftovers = stale_builds(store_path)
+    for leftover in leftovers:
+        _remove(leftover.path)
+        log.warning("removed %s", leftover.describe())
+    return leftovers
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
 
 
 def _remove(path: Path) -> None:
