@@ -32,7 +32,7 @@ from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import load_source_profile
 from pipelines.staging import Progress, stage_files
-from pipelines.user_tables import carry_over
+from pipelines.user_tables import carry_over, copy_before_swap
 from pipelines.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,9 @@ def run_build(
     only_new_files = incremental and not replace_sources and not extra_tables
     try:
         with store.building(
-            settings.store_path, start_from_existing=incremental
+            settings.store_path,
+            start_from_existing=incremental,
+            before_swap=lambda con: copy_before_swap(con, settings.store_path),
         ) as con:
             store.drop_sources(con, replace_sources)
             for name, table in (extra_tables or {}).items():

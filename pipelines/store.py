@@ -13,7 +13,12 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+
+try:  # POSIX; elsewhere writes and swaps are not serialised by a lock
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +49,31 @@ _FIXED_DDL = {
 
 
 @contextlib.contextmanager
+def user_tables_lock(store_path: Path) -> Iterator[None]:
+    """Hold the store's write lock (``.<name>.lock`` beside it) for a moment.
+
+    Organisers' writes (concerns, plans, responses) and the last step of a
+    build (copying those tables into the new file and swapping it in) both take
+    it, so a write lands either in the old store before the copy or in the new
+    one after the swap, never in a file about to be replaced. Blocks until free.
+    """
+    store_path = Path(store_path)
+    lock_path = store_path.with_name(f".{store_path.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def building(
-    store_path: Path, start_from_existing: bool = False
+    store_path: Path,
+    start_from_existing: bool = False,
+    before_swap: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a fresh build file; swap it in on success.
 
@@ -56,6 +84,10 @@ def building(
     start_from_existing : bool
         Copy the current store first (incremental ingest) instead of starting
         empty.
+    before_swap : callable, optional
+        Run on the new file under :func:`user_tables_lock`, just before the
+        swap (the build copies the organisers' tables there, so none written
+        during the build is lost).
 
     Raises
     ------
@@ -86,8 +118,12 @@ def building(
         con.execute("ALTER TABLE sources ADD COLUMN IF NOT EXISTS identity VARCHAR")
         yield con
         con.execute("CHECKPOINT")
-        con.close()
-        os.replace(tmp, store_path)
+        with user_tables_lock(store_path):
+            if before_swap is not None:
+                before_swap(con)
+                con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, store_path)
         log.info("store written to %s", store_path)
     except BaseException:
         con.close()
