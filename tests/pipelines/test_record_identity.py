@@ -241,3 +241,41 @@ def test_duplicate_messages_name_the_kept_row():
         "an older version of incident 19-1 (same incident_id, offense_code); the "
         "most recent is kept (b.csv line 2)"
     )
+
+
+def _draft(tmp_path: Path, body: str):
+    from pipelines.profile_draft import draft_profile
+    from pipelines.readers import read_export
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Case Number,Date,IUCR,Primary Type,Latitude,Longitude\n" + body,
+        encoding="utf-8",
+    )
+    draft = draft_profile(read_export(path))
+    out = tmp_path / "draft.toml"
+    out.write_text(draft.toml, encoding="utf-8")
+    return draft, load_source_profile(out)
+
+
+def test_drafter_proposes_the_id_alone_when_it_is_unique(tmp_path):
+    rows = "".join(
+        f"C{i},2019-06-0{1 + i % 9} 10:00,0486,BATTERY,41.88,-87.63\n" for i in range(9)
+    )
+    draft, profile = _draft(tmp_path, rows)
+    assert "[identity]" not in draft.toml
+    assert profile.record_identity.key == ("incident_id",)
+
+
+def test_drafter_proposes_the_smallest_unique_key_with_a_check(tmp_path):
+    rows = "".join(
+        f"C{i // 2},2019-06-0{1 + i % 9} 10:00,{'0486' if i % 2 else '0820'},"
+        f"{'BATTERY' if i % 2 else 'THEFT'},41.88,-87.63\n"
+        for i in range(10)
+    )
+    draft, profile = _draft(tmp_path, rows)
+    section = draft.toml[draft.toml.index("[identity]") :].split("\n\n")[0]
+    assert "# CHECK: `Case Number` repeats; these fields together are unique" in (
+        section
+    )
+    assert profile.record_identity.key == ("incident_id", "offense_code")
