@@ -93,6 +93,8 @@ def _progress_bar():
 
 def _print_report(report: BuildReport, report_json: Path | None) -> None:
     figures = report.as_dict()
+    for leftover in report.leftovers_removed:
+        out.print(f"Removed {leftover}.", markup=False, highlight=False)
     out.print(
         f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
         f"+ quarantined {report.quarantined:,} + filtered {report.filtered:,}; "
@@ -189,6 +191,20 @@ def ingest(
             incremental=True,
             progress=progress,
         )
+    if report.unchanged:
+        for leftover in report.leftovers_removed:
+            out.print(f"Removed {leftover}.", markup=False, highlight=False)
+        names = ", ".join(f.name for f in files)
+        out.print(
+            f"{names}: already loaded, nothing changed (store {report.store}).",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        if report_json:
+            report_json.parent.mkdir(parents=True, exist_ok=True)
+            report_json.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+        return
     _print_report(report, report_json)
 
 
@@ -257,8 +273,16 @@ def check(
     """
     from pipelines.check import check_exports
     from pipelines.quality import format_quality_report
+    from pipelines.store import stale_builds
 
     settings = _settings(config, None)
+    for leftover in stale_builds(settings.store_path):
+        out.print(
+            f"Found {leftover.describe()}; the next build removes it.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     report = check_exports(profile, files, settings)
     out.print(format_quality_report(report), markup=False, highlight=False)
 

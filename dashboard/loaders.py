@@ -6,7 +6,9 @@ resource and each query uses its own cursor (connections are not thread-safe).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,10 +36,43 @@ def store_path() -> Path:
     return load_settings(SAMPLE_CONFIG).store_path
 
 
+_SEEN: dict[str, tuple[int, int, int]] = {}  # store path -> file identity last read
+_SEEN_LOCK = threading.Lock()
+
+
+def _file_identity(path: str) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def forget_store_if_replaced(path: str) -> bool:
+    """Drop every cache and the connection if the store file changed since the
+    last run (a rebuild swaps in a new file: new inode, time and size).
+
+    Called at the top of every page run, so a running app shows a rebuilt
+    store at the next rerun instead of reading the deleted file for ever.
+    """
+    identity = _file_identity(path)
+    with _SEEN_LOCK:
+        previous = _SEEN.get(path)
+        _SEEN[path] = identity  # type: ignore[assignment]
+    if previous is None or previous == identity:
+        return False
+    with contextlib.suppress(Exception):  # a connection to a deleted file
+        _connection(path).close()
+    _connection.clear()
+    st.cache_data.clear()
+    return True
+
+
 def open_store_or_stop() -> tuple[str, dict]:
     """The store path and its metadata; a missing store stops the page (message)."""
     try:
         path = str(store_path())
+        forget_store_if_replaced(path)
         return path, load_meta(path)
     except StoreError as exc:
         st.error(str(exc))

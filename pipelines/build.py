@@ -7,6 +7,7 @@ them and hands frames to the store.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pipelines import store
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
+from pipelines.dedupe import RecordIdentity
 from pipelines.derive import derive_incidents
 from pipelines.gaps import refresh_gaps
 from pipelines.placeholders import source_origins
@@ -32,7 +34,7 @@ from pipelines.quality import file_quality
 from pipelines.settings import Settings, SourceConfig
 from pipelines.source_profile import load_source_profile
 from pipelines.staging import Progress, stage_files
-from pipelines.user_tables import carry_over
+from pipelines.user_tables import carry_over, copy_before_swap
 from pipelines.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ class BuildReport:
     filtered: int = 0  # rows the source profiles' [filter] set aside
     placeholders: dict[str, int] = field(default_factory=dict)
     gaps: list[dict] = field(default_factory=list)
+    leftovers_removed: tuple[str, ...] = ()  # crashed builds' files, described
+    unchanged: bool = False  # an ingest of files all loaded before: store untouched
 
     def as_dict(self) -> dict:
         return {
@@ -81,6 +85,8 @@ class BuildReport:
             "as_of": self.as_of,
             "unlocated_placeholders": self.placeholders,
             "data_gaps": self.gaps,
+            "leftovers_removed": list(self.leftovers_removed),
+            "unchanged": self.unchanged,
         }
 
 
@@ -127,16 +133,66 @@ def run_build(
         load_source_profile(source)
     validate_analysis_settings(settings)
     finest = load_finest_layer(settings)
-    with store.building(settings.store_path, start_from_existing=incremental) as con:
-        store.drop_sources(con, replace_sources)
-        for name, table in (extra_tables or {}).items():
-            store.replace_table(con, name, table)
-        added, skipped = stage_files(con, work, settings, progress)
-        origins = source_origins(
-            {src.profile for src in settings.sources} | {src.profile for src, _ in work}
+    leftovers = tuple(
+        lo.describe() for lo in store.remove_stale_builds(settings.store_path)
+    )
+    only_new_files = incremental and not replace_sources and not extra_tables
+    try:
+        with store.building(
+            settings.store_path,
+            start_from_existing=incremental,
+            before_swap=lambda con: copy_before_swap(con, settings.store_path),
+        ) as con:
+            store.drop_sources(con, replace_sources)
+            for name, table in (extra_tables or {}).items():
+                store.replace_table(con, name, table)
+            added, skipped = stage_files(con, work, settings, progress)
+            if only_new_files and added == 0 and settings.store_path.is_file():
+                report = _figures_of(con, settings)
+                raise _Unchanged
+            origins = source_origins(
+                {src.profile for src in settings.sources}
+                | {src.profile for src, _ in work}
+            )
+            report = _derive(con, settings, finest, progress, origins)
+    except _Unchanged:
+        return BuildReport(
+            **{**report, "files_added": 0, "files_skipped": skipped},
+            leftovers_removed=leftovers,
+            unchanged=True,
         )
-        report = _derive(con, settings, finest, progress, origins)
-    return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
+    return BuildReport(
+        **{**report, "files_added": added, "files_skipped": skipped},
+        leftovers_removed=leftovers,
+    )
+
+
+class _Unchanged(Exception):
+    """Raised inside ``store.building`` to drop the copy: nothing new was read."""
+
+
+def _figures_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
+    """The current store's figures, as ``_derive`` would report them."""
+    meta = {k: v for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
+    counts = json.loads(meta.get("counts", "{}"))
+    reasons = dict(
+        con.execute("SELECT reason, count(*) FROM quarantine GROUP BY ALL").fetchall()
+    )
+    kinds = dict(
+        con.execute("SELECT kind, count(*) FROM incidents GROUP BY ALL").fetchall()
+    )
+    return {
+        "store": settings.store_path,
+        "read": counts.get("read", 0),
+        "kept": counts.get("kept", 0),
+        "quarantined": counts.get("quarantined", 0),
+        "quarantined_by_reason": {k: int(v) for k, v in reasons.items()},
+        "net_crimes": int(kinds.get("report", 0)),
+        "calls": int(kinds.get("call", 0)),
+        "netted_rows": con.execute("SELECT count(*) FROM netted").fetchone()[0],
+        "label_agreement": {},
+        "as_of": meta.get("as_of"),
+    }
 
 
 def _derive(
@@ -152,7 +208,7 @@ def _derive(
         con,
         settings,
         finest,
-        store.unique_id_sources(con),
+        _identities(con),
         store.file_load_order(con),
         origins,
     )
@@ -225,6 +281,18 @@ def _derive(
             for g in gaps.itertuples()
         ],
     }
+
+
+def _identities(con: duckdb.DuckDBPyConnection) -> dict[str, RecordIdentity]:
+    """Each source's record identity; a store from before identities were
+    recorded takes it from the source's profile (skipped if that is gone)."""
+    out = {}
+    for name, (identity, profile) in store.source_identities(con).items():
+        if identity is None and Path(profile).is_file():
+            identity = load_source_profile(profile).record_identity
+        if identity is not None:
+            out[name] = identity
+    return out
 
 
 def _area_table(

@@ -45,10 +45,12 @@ def check_exports(
         scratch_store = Path(scratch) / "check.duckdb"
         with store.building(scratch_store) as con:
             stage_files(con, [(source, Path(p)) for p in files], settings, _quiet)
-            unique = {profile.name} if profile.unique_ids else set()
+            identities = {profile.name: profile.record_identity}
             order = {Path(p).name: i for i, p in enumerate(files)}
             origins = source_origins([Path(profile_path)])
-            derived = derive_incidents(con, settings, finest, unique, order, origins)
+            derived = derive_incidents(
+                con, settings, finest, identities, order, origins
+            )
             read = [(profile.name, Path(p).name) for p in files]
             return quality_report(con, derived, finest, settings.levels[0].name, read)
 

@@ -1,21 +1,79 @@
-"""One record per (source, incident id) for sources whose ids are unique.
+"""Record identity: one record per identity, whatever the overlap of the exports.
 
 Overlapping extracts (this month's export repeating last month's tail, two
-copies of the same portal data) carry the same incident more than once. The
-most recent version is kept: the latest ``updated_at`` where the source has
-one, otherwise the one from the export loaded last (then the later line). The
+copies of the same portal data) carry the same record more than once. Every
+source has an identity (:class:`RecordIdentity`):
+
+- ``unique_ids = true``: the incident id alone;
+- a declared ``[identity] key`` (SLMPD: complaint, offense code and coded
+  month, because the department lists a row in each month it counts or
+  reverses a crime);
+- otherwise the whole row: rows equal in every field are copies.
+
+The most recent version is kept: the latest ``version`` column where the
+identity has one, otherwise the export loaded last, then the later line. The
 others are quarantined as ``duplicate`` with a message naming the kept row.
+With ``repeats = "separate"`` the rows sharing a key inside one export are
+separate records (SLMPD lists one row per victim): a later export holding the
+key replaces all of them, and no row of one export replaces another.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
 from pipelines import schema as s
 
 UPDATED_AT = "updated_at"
+GROUP = "_group"  # one value per identity (the smallest staged row id of it)
+VERSION = "_version"
+Repeats = Literal["duplicate", "separate"]
+REPEATS: tuple[str, ...] = ("duplicate", "separate")
+
+
+@dataclass(frozen=True)
+class RecordIdentity:
+    """What makes two staged rows of one source the same record.
+
+    ``key`` lists canonical columns; an empty key means every field of the
+    input row (``raw``). ``version`` is a canonical column whose later value is
+    the more recent version (``None``: load order decides).
+    """
+
+    key: tuple[str, ...] = ()
+    version: str | None = None
+    repeats: Repeats = "duplicate"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The staged columns compared (``raw`` for an exact-copy identity)."""
+        return self.key or (s.RAW,)
+
+    def describe(self) -> str:
+        """The key in words, for messages."""
+        return ", ".join(self.key) if self.key else "every field"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"key": list(self.key), "version": self.version, "repeats": self.repeats}
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> RecordIdentity | None:
+        if not text:
+            return None
+        doc = json.loads(text)
+        return cls(
+            tuple(doc["key"]), doc.get("version"), doc.get("repeats", "duplicate")
+        )
+
+
+UNIQUE_ID = RecordIdentity((s.INCIDENT_ID,), UPDATED_AT)
+EXACT_COPY = RecordIdentity()
 
 
 @dataclass(frozen=True)
@@ -27,17 +85,19 @@ class DedupeResult:
 
 
 def keep_latest_versions(
-    rows: pd.DataFrame, unique_sources: set[str], file_order: dict[str, int]
+    rows: pd.DataFrame, identity: RecordIdentity, file_order: dict[str, int]
 ) -> DedupeResult:
-    """Keep the most recent version of each incident of the ``unique_sources``.
+    """Keep the most recent version of each record of one source.
 
     Parameters
     ----------
     rows : DataFrame
-        Staged rows with ``source``, ``incident_id``, ``file``, ``line`` and
-        (optionally) ``updated_at``.
-    unique_sources : set of str
-        Sources whose incident ids identify one record each.
+        Staged rows of one source with ``file``, ``line``, ``incident_id``,
+        ``_group`` (equal for rows of the same identity) and optionally
+        ``_version``.
+    identity : RecordIdentity
+        The source's identity (``repeats`` decides whether rows of one export
+        can replace each other).
     file_order : dict
         Load order of each export file name (higher = loaded later).
 
@@ -45,46 +105,46 @@ def keep_latest_versions(
     -------
     DedupeResult
         ``duplicates`` has a ``message`` column saying which row was kept.
+
+    Example
+    -------
+    Two exports both holding complaint 19-1 keep the row of the later one.
     """
-    scope = rows[s.SOURCE].isin(unique_sources) & (rows[s.INCIDENT_ID] != "")
-    if not scope.any():
-        return DedupeResult(rows, rows.iloc[0:0].assign(message=""))
-    sub = rows[scope]
-    updated = (
-        sub[UPDATED_AT] if UPDATED_AT in sub else pd.Series(pd.NaT, index=sub.index)
-    )
+    if rows.empty:
+        return DedupeResult(rows, rows.assign(message=""))
+    version = rows[VERSION] if VERSION in rows else pd.Series(pd.NaT, index=rows.index)
     order = pd.DataFrame(
         {
+            GROUP: rows[GROUP].to_numpy(),
             # NaT becomes the smallest integer: records without a date sort first.
-            "updated": pd.to_datetime(updated).astype("datetime64[ns]").astype("int64"),
-            "file_rank": sub[s.FILE].map(file_order).fillna(-1).to_numpy(),
-            "line": sub[s.LINE].to_numpy(),
-            "key_source": sub[s.SOURCE].to_numpy(),
-            "key_id": sub[s.INCIDENT_ID].to_numpy(),
+            "v": pd.to_datetime(version).astype("datetime64[ns]").astype("int64"),
+            "rank": rows[s.FILE].map(file_order).fillna(-1).to_numpy(),
+            "line": rows[s.LINE].to_numpy(),
         },
-        index=sub.index,
-    ).sort_values(["key_source", "key_id", "updated", "file_rank", "line"])
-    latest = ~order.duplicated(["key_source", "key_id"], keep="last")
-    kept_index = order.index[latest]
-    dup_index = order.index[~latest]
-    if len(dup_index) == 0:
-        return DedupeResult(rows, rows.iloc[0:0].assign(message=""))
-    winner = (
-        order[latest]
-        .assign(
-            at=sub.loc[kept_index, s.FILE]
-            + " line "
-            + sub.loc[kept_index, s.LINE].astype(str)
+        index=rows.index,
+    ).sort_values([GROUP, "v", "rank", "line"])
+    winners = order.groupby(GROUP).tail(1)
+    at = (rows.loc[winners.index, s.FILE] + " line ").to_numpy() + rows.loc[
+        winners.index, s.LINE
+    ].astype(str).to_numpy()
+    kept_at = pd.Series(at, index=winners[GROUP].to_numpy())
+    win_file = pd.Series(
+        rows.loc[winners.index, s.FILE].to_numpy(), index=winners[GROUP].to_numpy()
+    )
+    if identity.repeats == "separate":
+        lose = rows[s.FILE].to_numpy() != win_file.reindex(rows[GROUP]).to_numpy()
+    else:
+        lose = ~rows.index.isin(winners.index)
+    losers = rows[lose]
+    where = kept_at.reindex(losers[GROUP]).to_numpy()
+    if identity.key:
+        message = (
+            "an older version of incident "
+            + losers[s.INCIDENT_ID].fillna("").to_numpy()
+            + f" (same {identity.describe()}); the most recent is kept ("
+            + where
+            + ")"
         )
-        .set_index(["key_source", "key_id"])["at"]
-    )
-    losers = order.loc[dup_index]
-    kept_at = winner.reindex(pd.MultiIndex.from_frame(losers[["key_source", "key_id"]]))
-    duplicates = rows.loc[dup_index].assign(
-        message="an older version of incident "
-        + losers["key_id"].to_numpy()
-        + "; the most recent is kept ("
-        + kept_at.to_numpy()
-        + ")"
-    )
-    return DedupeResult(rows.drop(index=dup_index), duplicates)
+    else:
+        message = "an exact copy (every field equal) of the row kept at " + where
+    return DedupeResult(rows[~lose], losers.assign(message=message))

@@ -6,7 +6,7 @@ store). Every staged row ends in exactly one of ``incidents``, ``netted``,
 aside, with their raw line like quarantined rows).
 
 Only the rows a rule needs reach pandas, so memory stays bounded at millions
-of rows: duplicate candidates (sources with unique ids whose id repeats),
+of rows: duplicate candidates (rows whose record identity repeats),
 reversal groups (an incident and offense code with a ``count = -1`` row), and
 for area assignment the few columns it reads. Everything else moves from
 ``staged`` to its destination table in SQL, joined on the staged row id.
@@ -25,7 +25,13 @@ import pyarrow as pa
 from pipelines import schema as s
 from pipelines import store
 from pipelines.areas import assign_areas
-from pipelines.dedupe import UPDATED_AT, keep_latest_versions
+from pipelines.dedupe import (
+    GROUP,
+    UPDATED_AT,
+    VERSION,
+    RecordIdentity,
+    keep_latest_versions,
+)
 from pipelines.ingest import ISSUE, ISSUE_MESSAGE
 from pipelines.placeholders import (
     PLACEHOLDER,
@@ -79,7 +85,7 @@ def derive_incidents(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     finest: gpd.GeoDataFrame,
-    unique_sources: set[str],
+    identities: dict[str, RecordIdentity],
     file_order: dict[str, int],
     origins: Mapping[str, tuple[float, float]] | None = None,
 ) -> DeriveSummary:
@@ -93,9 +99,9 @@ def derive_incidents(
         Levels and tolerance.
     finest : GeoDataFrame
         The finest level's polygons in the analysis CRS.
-    unique_sources : set of str
-        Sources whose incident ids identify one record (older versions are
-        quarantined as duplicates).
+    identities : dict
+        Each source's record identity (older versions and copies are
+        quarantined as duplicates; a source not listed is not deduplicated).
     file_order : dict
         Load order of export files (the most recent version wins).
     origins : mapping, optional
@@ -120,7 +126,7 @@ def derive_incidents(
         f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL "
         f"FROM staged WHERE {ISSUE} IN ('unparseable_row', '{s.FILTERED_REASON}')"
     )
-    _quarantine_duplicates(con, unique_sources, file_order)
+    _quarantine_duplicates(con, identities, file_order)
     _net_reversal_groups(con)
     con.execute(
         f"INSERT INTO {FATE} SELECT {ROW}, {ISSUE}, {ISSUE_MESSAGE}, NULL FROM staged "
@@ -132,33 +138,45 @@ def derive_incidents(
 
 
 def _quarantine_duplicates(
-    con: duckdb.DuckDBPyConnection, unique_sources: set[str], file_order: dict[str, int]
+    con: duckdb.DuckDBPyConnection,
+    identities: dict[str, RecordIdentity],
+    file_order: dict[str, int],
 ) -> None:
-    """Older versions of an incident of a unique-id source (only repeated ids
-    are fetched)."""
-    if not unique_sources:
-        return
-    candidates = con.execute(
-        f"SELECT {ROW}, {s.SOURCE}, {s.INCIDENT_ID}, {s.FILE}, {s.LINE}, "
-        f"{UPDATED_AT} FROM staged "
-        f"WHERE {s.SOURCE} IN (SELECT unnest(?)) AND {s.INCIDENT_ID} <> '' "
-        f"AND {ROW} NOT IN (SELECT {ROW} FROM {FATE}) "
-        f"QUALIFY count(*) OVER (PARTITION BY {s.SOURCE}, {s.INCIDENT_ID}) > 1",
-        [sorted(unique_sources)],
-    ).df()
-    if candidates.empty:
-        return
-    duplicates = keep_latest_versions(candidates, unique_sources, file_order).duplicates
-    _record_fate(
-        con,
-        pd.DataFrame(
-            {
-                ROW: duplicates[ROW].to_numpy(),
-                "reason": "duplicate",
-                "message": duplicates["message"].to_numpy(),
-            }
-        ),
-    )
+    """Older versions and copies of a record (only repeated identities are
+    fetched: a key seen in more than one row, or more than one export)."""
+    for source in sorted(identities):
+        identity = identities[source]
+        columns = ", ".join(_quote(c) for c in identity.columns)
+        repeated = (
+            "min(file) OVER w <> max(file) OVER w"
+            if identity.repeats == "separate"
+            else "count(*) OVER w > 1"
+        )
+        version = (
+            f", {_quote(identity.version)} AS {VERSION}" if identity.version else ""
+        )
+        empty_id = f"AND {s.INCIDENT_ID} <> '' " if identity.key else ""
+        candidates = con.execute(
+            f"SELECT {ROW}, {s.INCIDENT_ID}, {s.FILE}, {s.LINE}{version}, "
+            f"min({ROW}) OVER w AS {GROUP} FROM staged "
+            f"WHERE {s.SOURCE} = ? {empty_id}"
+            f"AND {ROW} NOT IN (SELECT {ROW} FROM {FATE}) "
+            f"WINDOW w AS (PARTITION BY {columns}) QUALIFY {repeated}",
+            [source],
+        ).df()
+        if candidates.empty:
+            continue
+        duplicates = keep_latest_versions(candidates, identity, file_order).duplicates
+        _record_fate(
+            con,
+            pd.DataFrame(
+                {
+                    ROW: duplicates[ROW].to_numpy(),
+                    "reason": "duplicate",
+                    "message": duplicates["message"].to_numpy(),
+                }
+            ),
+        )
 
 
 def _net_reversal_groups(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,14 +8,19 @@ import pandas as pd
 
 from pipelines import schema as s
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Spreadsheets skip leading blanks (space, no-break space, tab, newline) before
+# they look for a formula sign, so the guard must too.
+_FORMULA_SIGNS = ("=", "+", "-", "@")
+_BLANKS = " \t\r\n\u00a0\u2007\u202f\u3000\ufeff"
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
     """CSV text of a frame (no index) that is safe to open in a spreadsheet.
 
     List columns are joined with spaces; text cells that a spreadsheet would run
-    as a formula (starting with ``= + - @``) get a leading apostrophe.
+    as a formula (starting with ``= + - @``, also after leading blanks) get a
+    leading apostrophe.
     """
     flat = frame.copy()
     for column in flat.columns:
@@ -27,7 +32,10 @@ def to_csv_text(frame: pd.DataFrame) -> str:
 
 
 def _defuse(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_START)
+        or value.lstrip(_BLANKS).startswith(_FORMULA_SIGNS)
+    ):
         return "'" + value
     return value
 

@@ -192,6 +192,15 @@ def build_hotspot_cells(
     code = _category_codes(incidents[s.CATEGORY], names)
     windowed = count_cells(grid, np.where(in_window, cells, -1), code, len(names))
     windowed[0] = count_cells(grid, np.where(in_window, cells, -1))[0]
+    if windowed[0].sum() == 0:
+        # Gi* is undefined without a single located crime in the window (a store
+        # whose rows have no coordinates): no hotspot cells rather than a crash.
+        log.warning(
+            "no located crime in the %d days to %s: no hotspot cells",
+            settings.window_days,
+            pd.Timestamp(as_of).date(),
+        )
+        return pd.DataFrame(columns=list(CELL_COLUMNS))
     cubes = _monthly_cubes(incidents, cells, code, names, grid, as_of, settings)
     weights = grid_weights(grid)
     frames = [
@@ -208,6 +217,32 @@ def build_hotspot_cells(
         cell_size_m=grid.cell_size,
         neighbourhood=NEIGHBOURHOOD,
     )
+
+
+CELL_COLUMNS = (
+    s.CATEGORY,
+    "cell_id",
+    "n",
+    "z",
+    "p_value",
+    "p_norm",
+    "p_sim",
+    "gi_bin",
+    "significance",
+    "kde_per_km2",
+    "permutations",
+    "emerging",
+    "trend_z",
+    "trend_p",
+    "n_hot_months",
+    "n_cold_months",
+    "window_start",
+    "window_end",
+    "seed",
+    "bandwidth_m",
+    "cell_size_m",
+    "neighbourhood",
+)
 
 
 def _check_columns(incidents: pd.DataFrame) -> None:

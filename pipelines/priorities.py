@@ -22,9 +22,10 @@ number of read-only ones on a file. Writers here open the store briefly with
 and then fails with a message naming the fix. The dashboard keeps a read-only
 connection open, so it must release it before writing (see
 ``dashboard.loaders.release_store``) and readers get a fresh one on the next query. A
-build swaps in a new file at its end: concerns recorded *during* a build are
-lost unless the build copies the user tables last
-(:func:`pipelines.user_tables.carry_over`).
+build swaps in a new file at its end; it copies the user tables into it under
+the same lock, just before the swap (:func:`pipelines.user_tables.carry_over`
+and :func:`pipelines.user_tables.copy_before_swap`), so a concern recorded
+during a build is never lost.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import pandas as pd
 
 from pipelines import schema as s
 from pipelines.errors import BeatprofileError, InputFileError, StoreError
-from pipelines.store import table_exists
+from pipelines.store import table_exists, user_tables_lock
 
 Status = Literal["open", "in progress", "resolved", "dropped"]
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -336,23 +337,25 @@ def open_store_for_write(
         raise StoreError(
             f"no store at {store_path}; build one with `beatprofile build`"
         )
-    deadline = time.monotonic() + timeout
-    while True:
+    with user_tables_lock(store_path):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                con = duckdb.connect(str(store_path))
+                break
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"cannot write to {store_path}: it is open in another "
+                        f"program ({exc}). Close the dashboard or the other "
+                        "command, then retry"
+                    ) from exc
+                time.sleep(0.2)
         try:
-            con = duckdb.connect(str(store_path))
-            break
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if time.monotonic() >= deadline:
-                raise StoreError(
-                    f"cannot write to {store_path}: it is open in another program "
-                    f"({exc}). Close the dashboard or the other command, then retry"
-                ) from exc
-            time.sleep(0.2)
-    try:
-        yield con
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
 
 
 def record_concern(

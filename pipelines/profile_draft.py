@@ -13,6 +13,7 @@ and CRS; id, offense and address; area labels; TOML rendering.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from collections.abc import Callable, Mapping
@@ -290,8 +291,12 @@ def draft_profile(
     )
     offenses, checks = _department_signal(rows, guesses, offenses, width)
     source = name or _slug(table.file_name)
+    identity = _guess_identity(rows, guesses)
+    if identity is not None:
+        guesses["identity.key"] = identity
     lines = _render(table, source, guesses, warnings)
     lines += render_filter_lines(propose_filters(rows))
+    lines += _identity_lines(guesses, int(rows.duplicated().sum()))
     lines += render_categories(offenses, width, checks=checks)
     lines += render_check_lines(checks, offenses) + render_sensitive_lines(offenses)
     text = "\n".join(lines) + "\n"
@@ -1001,6 +1006,60 @@ def _render(
         'earliest = "1950-01-01"',
     ]
     return lines + _location_lines(g) + _label_lines(g) + _flag_lines(g)
+
+
+# Fields that, with the id, may tell the rows of one incident apart.
+_IDENTITY_FIELDS = ("offense_code", "reported_at", "occurred_at", "offense_desc")
+
+
+def _guess_identity(rows: pd.DataFrame, g: dict[str, Guess]) -> Guess | None:
+    """The id alone if unique (``unique_ids``), else the smallest combination of
+    the id and other mapped fields that is unique in the sample."""
+    if "incident_id" not in g or g.get("unique_ids", Guess(False, 0, "")).value:
+        return None
+    fields = [f for f in _IDENTITY_FIELDS if f in g]
+
+    def columns(names: tuple[str, ...]) -> list[str]:
+        return [c for f in names for c in _as_tuple(g[f])]
+
+    combos = [
+        ("incident_id", *extra)
+        for size in range(1, len(fields) + 1)
+        for extra in itertools.combinations(fields, size)
+    ]
+    if not combos:
+        return None
+    repeats = {key: int(rows.duplicated(columns(key)).sum()) for key in combos}
+    key = min(combos, key=lambda k: (repeats[k], len(k)))  # smallest unique first
+    if repeats[key] == 0:
+        why = (
+            f"`{g['incident_id'].value}` repeats; these fields together are unique "
+            f"in {len(rows):,} rows (re-pulls replace the rows of a key with the "
+            "export loaded last)"
+        )
+        return Guess(list(key), 0.5, why)
+    return Guess(
+        list(key),
+        0.3,
+        f"no combination of mapped fields is unique: with the fewest repeats, "
+        f"{repeats[key]:,} rows repeat the key; they are quarantined as duplicates "
+        'unless you set repeats = "separate" (if they are separate records, e.g. '
+        "one row per victim)",
+    )
+
+
+def _identity_lines(g: dict[str, Guess], identical_rows: int) -> list[str]:
+    """The ``[identity]`` section (none when the id alone is unique)."""
+    if "identity.key" not in g:
+        return []
+    lines = ["", "[identity]", "# What makes two rows the same record."]
+    if identical_rows:
+        lines += _comment(
+            f"CHECK: {identical_rows:,} rows are identical to another in every "
+            "field; as drafted they are quarantined as duplicates; repeats = "
+            '"separate" keeps them (e.g. one row per victim).'
+        )
+    return lines + _entry("key", g["identity.key"])
 
 
 def _entry(key: str, guess: Guess) -> list[str]:

@@ -135,9 +135,7 @@ def load_settings(path: str | Path) -> Settings:
         tolerance_m=_number(
             doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
         ),
-        min_count_public=int(
-            _number(doc.get("public", {}), "min_count", 3, "[public]", path)
-        ),
+        min_count_public=_min_count(doc.get("public", {}), path),
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
         tiles_attribution=doc.get("map", {}).get(
             "attribution", "Map tiles: your tile server"
@@ -237,6 +235,19 @@ def _number(section: dict, key: str, default: float, where: str, path: Path) -> 
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{path}: {where} `{key}` must be a number; found {value!r}")
     return float(value)
+
+
+def _min_count(section: dict, path: Path) -> int:
+    """``[public] min_count``: at least 2, or small-count suppression is off."""
+    value = _number(section, "min_count", 3, "[public]", path)
+    if value < 2 or value != int(value):
+        shown = int(value) if value == int(value) else value
+        raise ConfigError(
+            f"{path}: [public] min_count was {shown} but must be at least 2: below "
+            "that, public output shows counts of a single incident; set "
+            "min_count = 3 (the default) or higher"
+        )
+    return int(value)
 
 
 def _resolve(base: Path, value: str) -> Path:

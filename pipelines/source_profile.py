@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.crs import check_crs
 from pipelines import schema
+from pipelines.dedupe import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
 from pipelines.errors import ConfigError
 from pipelines.filters import RowFilter, parse_filter
 
@@ -94,6 +95,14 @@ class SourceProfile:
     call_sources: dict[str, str] = field(default_factory=dict)
     unique_ids: bool = False
     row_filter: RowFilter = field(default_factory=RowFilter)
+    identity: RecordIdentity | None = None  # a declared [identity] section
+
+    @property
+    def record_identity(self) -> RecordIdentity:
+        """The declared key, else the id (``unique_ids``), else the whole row."""
+        if self.identity is not None:
+            return self.identity
+        return UNIQUE_ID if self.unique_ids else EXACT_COPY
 
 
 def load_source_profile(path: str | Path) -> SourceProfile:
@@ -195,7 +204,49 @@ def _parse_profile(doc: dict, path: Path) -> SourceProfile:
         row_filter=parse_filter(doc["filter"], path)
         if "filter" in doc
         else RowFilter(),
+        identity=_parse_identity(doc.get("identity"), columns, source, path),
     )
+
+
+def _parse_identity(
+    section: object, columns: dict[str, tuple[str, ...]], source: dict, path: Path
+) -> RecordIdentity | None:
+    """The ``[identity]`` section: ``key``, optional ``version`` and ``repeats``."""
+    if section is None:
+        return None
+    where = f"{path}: [identity]"
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where} must be a table with `key = [...]`")
+    unknown = sorted(set(section) - {"key", "version", "repeats"})
+    if unknown:
+        raise ConfigError(
+            f"{where} has unknown key(s) {unknown}; expected key, version, repeats"
+        )
+    if source.get("unique_ids"):
+        raise ConfigError(
+            f"{where} and [source] unique_ids = true both say what identifies a "
+            'record; keep one (unique_ids = true means key = ["incident_id"])'
+        )
+    key = section.get("key")
+    if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
+        raise ConfigError(
+            f'{where} key must be a list of fields, e.g. ["incident_id", '
+            f'"offense_code"]; found {key!r}'
+        )
+    version = section.get("version")
+    for field_name in [*key, *([version] if version is not None else [])]:
+        if field_name not in columns:
+            raise ConfigError(
+                f'{where} names "{field_name}", which is not a field mapped in '
+                f"[columns] (mapped: {sorted(columns)}); map it or remove it"
+            )
+    repeats = section.get("repeats", "duplicate")
+    if repeats not in REPEATS:
+        raise ConfigError(
+            f'{where} repeats was "{repeats}" but is expected to be one of '
+            f"{list(REPEATS)}"
+        )
+    return RecordIdentity(tuple(key), version, repeats)
 
 
 def _parse_columns(section: dict, path: Path) -> dict[str, tuple[str, ...]]:

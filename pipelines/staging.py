@@ -78,7 +78,12 @@ def stage_files(
         if sum(len(frame) for frame in pending) >= APPEND_BATCH_ROWS:
             _append(con, pending)
         store.record_source(
-            con, profile.name, profile.kind, profile.unique_ids, str(profile.path)
+            con,
+            profile.name,
+            profile.kind,
+            profile.unique_ids,
+            str(profile.path),
+            profile.record_identity,
         )
         store.append_rows(
             con,

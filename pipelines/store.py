@@ -8,17 +8,25 @@ All database writes live here; read queries live in ``pipelines.queries``.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+
+try:  # POSIX; elsewhere writes and swaps are not serialised by a lock
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.dedupe import UNIQUE_ID, RecordIdentity
 from pipelines.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -35,14 +43,37 @@ _FIXED_DDL = {
     ),
     "sources": (
         "CREATE TABLE sources (source VARCHAR PRIMARY KEY, kind VARCHAR, "
-        "unique_ids BOOLEAN, profile VARCHAR)"
+        "unique_ids BOOLEAN, profile VARCHAR, identity VARCHAR)"
     ),
 }
 
 
 @contextlib.contextmanager
+def user_tables_lock(store_path: Path) -> Iterator[None]:
+    """Hold the store's write lock (``.<name>.lock`` beside it) for a moment.
+
+    Organisers' writes (concerns, plans, responses) and the last step of a
+    build (copying those tables into the new file and swapping it in) both take
+    it, so a write lands either in the old store before the copy or in the new
+    one after the swap, never in a file about to be replaced. Blocks until free.
+    """
+    store_path = Path(store_path)
+    lock_path = store_path.with_name(f".{store_path.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def building(
-    store_path: Path, start_from_existing: bool = False
+    store_path: Path,
+    start_from_existing: bool = False,
+    before_swap: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a fresh build file; swap it in on success.
 
@@ -53,6 +84,10 @@ def building(
     start_from_existing : bool
         Copy the current store first (incremental ingest) instead of starting
         empty.
+    before_swap : callable, optional
+        Run on the new file under :func:`user_tables_lock`, just before the
+        swap (the build copies the organisers' tables there, so none written
+        during the build is lost).
 
     Raises
     ------
@@ -79,15 +114,86 @@ def building(
         if not start_from_existing or not store_path.exists():
             for ddl in _FIXED_DDL.values():
                 con.execute(ddl)
+        # Stores built before record identities existed lack the column.
+        con.execute("ALTER TABLE sources ADD COLUMN IF NOT EXISTS identity VARCHAR")
         yield con
         con.execute("CHECKPOINT")
-        con.close()
-        os.replace(tmp, store_path)
+        with user_tables_lock(store_path):
+            if before_swap is not None:
+                before_swap(con)
+                con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, store_path)
         log.info("store written to %s", store_path)
     except BaseException:
         con.close()
         _remove(tmp)
         raise
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A build file (and WAL) whose build process is gone (crash, ``kill -9``)."""
+
+    path: Path
+    pid: int
+    has_wal: bool
+    size_bytes: int
+
+    def describe(self) -> str:
+        """``.x.building-12 and its WAL (1.5 kB), left by build process 12, ...``."""
+        wal = " and its WAL" if self.has_wal else ""
+        return (
+            f"{self.path.name}{wal} ({_size(self.size_bytes)}), left by build process "
+            f"{self.pid}, which ended without finishing"
+        )
+
+
+def stale_builds(store_path: Path) -> list[Leftover]:
+    """Build files next to the store whose process no longer runs.
+
+    A file of a running process (another build in progress) is not listed.
+    """
+    store_path = Path(store_path)
+    prefix = f".{store_path.name}.building-"
+    found = []
+    if not store_path.parent.is_dir():
+        return found
+    for path in sorted(store_path.parent.glob(f"{glob.escape(prefix)}*")):
+        pid_text = path.name[len(prefix) :]
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue  # a WAL is handled with its file; a live build is not ours
+        wal = Path(str(path) + ".wal")
+        size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        found.append(Leftover(path, int(pid_text), wal.exists(), size))
+    return found
+
+
+def remove_stale_builds(store_path: Path) -> list[Leftover]:
+    """Delete the :func:`stale_builds` of a store; return what was removed."""
+    leftovers = stale_builds(store_path)
+    for leftover in leftovers:
+        _remove(leftover.path)
+        log.warning("removed %s", leftover.describe())
+    return leftovers
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
 
 
 def _remove(path: Path) -> None:
@@ -185,21 +291,31 @@ def known_file_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 
 def record_source(
-    con: duckdb.DuckDBPyConnection, name: str, kind: str, unique_ids: bool, profile: str
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    kind: str,
+    unique_ids: bool,
+    profile: str,
+    identity: RecordIdentity,
 ) -> None:
     """Remember how a source's records are identified (used by every rebuild)."""
     con.execute(
-        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-        [name, kind, unique_ids, profile],
+        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+        [name, kind, unique_ids, profile, identity.to_json()],
     )
 
 
-def unique_id_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Sources whose incident ids identify one record each."""
-    return {
-        r[0]
-        for r in con.execute("SELECT source FROM sources WHERE unique_ids").fetchall()
-    }
+def source_identities(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, tuple[RecordIdentity | None, str]]:
+    """Each source's record identity (``None`` if an older build did not record
+    it) and the path of its profile."""
+    rows = con.execute("SELECT source, identity, unique_ids, profile FROM sources")
+    out: dict[str, tuple[RecordIdentity | None, str]] = {}
+    for name, text, unique, profile in rows.fetchall():
+        identity = RecordIdentity.from_json(text)
+        out[name] = (identity or (UNIQUE_ID if unique else None), profile)
+    return out
 
 
 def file_load_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -14,6 +14,7 @@ import duckdb
 
 from pipelines.errors import StoreError
 from pipelines.priorities import refresh_community_priorities
+from pipelines.store import user_tables_lock
 
 USER_TABLES = ("watch_concerns", "beat_plans", "plan_responses")
 
@@ -28,6 +29,20 @@ def carry_over(con: duckdb.DuckDBPyConnection, old_store: Path) -> list[str]:
     -------
     list of str
         The tables copied (empty for a first build).
+    """
+    with user_tables_lock(old_store):
+        copied = copy_user_tables(con, old_store)
+    refresh_community_priorities(con)
+    return copied
+
+
+def copy_before_swap(con: duckdb.DuckDBPyConnection, old_store: Path) -> list[str]:
+    """The last step of a build, run under the store's write lock by
+    ``store.building(before_swap=...)``: copy the user tables again, so what
+    organisers wrote since :func:`carry_over` is in the new file.
+
+    The ranking keeps the priorities of :func:`carry_over`; the next build
+    ranks with the newer concerns.
     """
     copied = copy_user_tables(con, old_store)
     refresh_community_priorities(con)

@@ -191,7 +191,10 @@ def build_store(world: World, export: Path, tmp_path: Path) -> tuple[CliResult, 
     result = run_in_process(["build", "--config", str(config)], tmp_path)
     after = files_state(world.root, export.parent)
     assert {p for p in after if after[p] != before.get(p)} == set()
-    assert sorted(p.name for p in store.parent.iterdir()) == [store.name]
+    # Only the store and its write lock (kept: concerns and the swap share it).
+    assert sorted(p.name for p in store.parent.iterdir()) == sorted(
+        [store.name, f".{store.name}.lock"]
+    )
     return result, store
 
 
