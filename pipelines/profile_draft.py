@@ -135,6 +135,11 @@ _ID_WORDS = {
     "complaint": 2,
     "incident": 2,
     "cad": 1,
+    "key": 1,
+    # row ids an export tool adds (Carto, ArcGIS): not the department's number
+    "cartodb": -4,
+    "objectid": -4,
+    "fid": -4,
 }
 _CODE_WORDS = {
     "iucr": 4,
@@ -158,6 +163,7 @@ _DESC_WORDS = {
     "final": 1,
     "initial": 0.5,
     "charge": 1,
+    "text": 2,  # Philadelphia's text_general_code
 }
 _NOT_DESC = {
     "location",

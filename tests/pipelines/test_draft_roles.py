@@ -249,3 +249,29 @@ def test_check_on_a_draft_with_a_missing_role_fails_with_the_line(tmp_path):
         'placeholder "TODO"'
     ), check.stderr
     assert "Traceback" not in check.stderr
+
+
+# --- Carto layout (Philadelphia): the department's key and its offense text ----------
+
+
+def test_carto_row_id_loses_to_the_departments_key_and_text_is_the_description():
+    table = make_table(
+        {
+            "cartodb_id": ["1", "2", "3", "4"],
+            "objectid": ["11", "12", "13", "14"],
+            "dc_key": [
+                "202515001499.0",
+                "202515001500.0",
+                "202515001501.0",
+                "202515001501.0",
+            ],
+            "ucr_general": ["600", "800", "600", "1400"],
+            "text_general_code": ["Thefts", "Other Assaults", "Thefts", "Vandalism"],
+            "dispatch_date_time": ["2025-01-07 02:45:00"] * 4,
+            **lonlat(4),
+        }
+    )
+    g = draft_profile(table).guesses
+    assert g["incident_id"].value == "dc_key"
+    assert g["offense_code"].value == "ucr_general"
+    assert g["offense_desc"].value == "text_general_code"
