@@ -17,7 +17,7 @@ import itertools
 import re
 import textwrap
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import geopandas as gpd
@@ -44,6 +44,22 @@ from pipelines.category_rules import (
     render_categories,
     toml_value,
 )
+from pipelines.draft_dates import (
+    CONSIDERED_WORDS,
+    ambiguous_formats,
+    date_time_pairs,
+    joined_sample,
+    not_date_reason,
+    time_only_share,
+    unparsed_reason,
+)
+from pipelines.draft_required import (
+    coordinate_rejections,
+    missing_role_lines,
+    missing_role_warning,
+    missing_roles,
+    unlocated_warning,
+)
 from pipelines.errors import InputFileError
 from pipelines.filters import propose_filters, render_filter_lines
 from pipelines.locations import parse_point_text
@@ -57,6 +73,11 @@ DATE_FORMATS: tuple[str, ...] = (
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y",
+    "%m/%d/%y %I:%M:%S %p",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M:%S.%fZ",
@@ -70,6 +91,9 @@ DATE_FORMATS: tuple[str, ...] = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y",
+    "%d/%m/%y %H:%M:%S",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
     "%Y-%m",
@@ -112,6 +136,11 @@ _ID_WORDS = {
     "complaint": 2,
     "incident": 2,
     "cad": 1,
+    "key": 1,
+    # row ids an export tool adds (Carto, ArcGIS): not the department's number
+    "cartodb": -4,
+    "objectid": -4,
+    "fid": -4,
 }
 _CODE_WORDS = {
     "iucr": 4,
@@ -135,6 +164,7 @@ _DESC_WORDS = {
     "final": 1,
     "initial": 0.5,
     "charge": 1,
+    "text": 2,  # Philadelphia's text_general_code
 }
 _NOT_DESC = {
     "location",
@@ -226,8 +256,9 @@ class ProfileDraft:
         Keyed by profile field (``incident_id``, ``occurred_at``, ``lon``, ``x``,
         ...), ``dates.<field>`` (formats), ``crs``, ``missing_xy``, ``count``,
         ``kind``, ``unique_ids``, ``sensitive_column``, ``calls.sources``,
-        ``label.<level>`` (a LabelSpec) and ``area_label`` (the column whose
-        values best match the area layer's ids).
+        ``label.<level>`` (a LabelSpec), ``area_label`` (the column whose
+        values best match the area layer's ids) and ``rejected.occurred_at``
+        ((column, why) pairs of date-like columns not used).
     warnings : list of str
         What could not be guessed or checked.
     """
@@ -277,12 +308,13 @@ def draft_profile(
     area_ll = _areas_lonlat(areas, table.file_name) if areas is not None else None
     cols = {c: _describe(rows[c], c) for c in rows.columns}
     warnings: list[str] = []
-    guesses = _guess_dates(cols, warnings)
+    guesses = _guess_dates(cols, rows)
     guesses |= _guess_coordinates(cols, rows, area_ll, warnings)
     guesses |= _guess_flags(cols, _taken(guesses))
+    guesses = _settle_kind(guesses)
     guesses |= _guess_offense_and_id(cols, rows, _taken(guesses), warnings)
     guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings)
-    guesses["kind"] = _kind(guesses)
+    warnings += _missing_warnings(cols, guesses)
     code_column = guesses["offense_code"].value if "offense_code" in guesses else None
     offenses, width = offense_proposals(
         rows,
@@ -428,48 +460,103 @@ def _words_score(col: _Column, weights: Mapping[str, float]) -> float:
 # --- dates ---------------------------------------------------------------------
 
 
-def _guess_dates(cols: dict[str, _Column], warnings: list[str]) -> dict[str, Guess]:
-    """Date columns, their formats, and which canonical time each one is."""
-    found: dict[str, list[tuple[float, _Column, tuple[str, ...], float]]] = {}
-    for col in cols.values():
-        if col.values.empty or col.values.str.match(_DATE_LIKE).mean() < 0.8:
+def _guess_dates(cols: dict[str, _Column], rows: pd.DataFrame) -> dict[str, Guess]:
+    """Date columns (or date + time column pairs), their formats, and which
+    canonical time each one is; ``rejected.occurred_at`` says why others were not
+    used. Stand-ins for a missing occurred_at are chosen by :func:`_settle_kind`."""
+    found: dict[str, list[tuple[float, _Column, tuple[str, ...], float, object]]] = {}
+    rejected: list[tuple[str, str]] = []
+    singles = [(c.name, c) for c in cols.values()]
+    for value, col in [*singles, *_paired_columns(cols, rows)]:
+        like = float(col.values.str.match(_DATE_LIKE).mean()) if len(col.values) else 0
+        if like < 0.8:
+            if col.words & CONSIDERED_WORDS and time_only_share(col.values) < 0.9:
+                rejected.append((col.name, not_date_reason(col.values, like)))
             continue
         formats, share = detect_date_formats(col.values)
         role, rank = _date_role(col)
-        if share >= 0.9 and role:
-            found.setdefault(role, []).append((rank, col, formats, share))
+        if role is None:
+            why = "the header says it is an end or last time, not when it began"
+            rejected.append((col.name, why))
+        elif share < 0.9:
+            rejected.append((col.name, unparsed_reason(col.values, share, formats)))
+        else:
+            timed = any(d in f for f in formats for d in ("%H", "%I"))
+            rank -= 0.5 * (not timed)  # a date alone loses to a date with its time
+            found.setdefault(role, []).append((rank, col, formats, share, value))
     out: dict[str, Guess] = {}
     for role, options in found.items():
-        rank, col, formats, share = max(options, key=lambda o: (o[0], o[1].filled))
-        why = (
-            "the header says so"
-            if rank >= 3
-            else f"`{col.name}` is a generic date "
-            "header: check it is when the offense occurred"
+        rank, col, formats, share, value = max(
+            options, key=lambda o: (o[0], o[1].filled)
         )
-        out[role] = Guess(
-            col.name,
-            round(min(share, 0.4 + min(rank, 3) / 5), 2),
-            f"dates ({share:.0%} of a sample parse); {role}: {why}",
+        out |= _date_guesses(role, rank, col, formats, share, value)
+    out["rejected.occurred_at"] = Guess(tuple(rejected), 0.0, "date-like, not used")
+    return out
+
+
+def _date_guesses(
+    role: str,
+    rank: float,
+    col: _Column,
+    formats: tuple[str, ...],
+    share: float,
+    value: object,
+) -> dict[str, Guess]:
+    """The role's column guess and its ``dates.<role>`` formats guess."""
+    why = (
+        "the header says so"
+        if rank >= 3
+        else f"`{col.name}` is a generic date header: check it is when the "
+        "offense occurred"
+    )
+    joined = (
+        " (date and time columns read together)" if isinstance(value, tuple) else ""
+    )
+    column = Guess(
+        value,
+        round(min(share, 0.4 + min(rank, 3) / 5), 2),
+        f"dates ({share:.0%} of a sample parse){joined}; {role}: {why}",
+    )
+    mixed = "; values mix formats, tried in turn" if len(formats) > 1 else ""
+    note, confidence = (
+        f"{' / '.join(formats)} parses {share:.1%} of a sample{mixed}",
+        share,
+    )
+    rivals = ambiguous_formats(col.values, formats, DATE_FORMATS)
+    if rivals:
+        note += (
+            f"; no sampled value tells it from {' / '.join(rivals)} (no day above "
+            "12): check which order the export writes"
         )
-        mixed = "; values mix formats, tried in turn" if len(formats) > 1 else ""
-        out[f"dates.{role}"] = Guess(
-            formats,
-            share,
-            f"{' / '.join(formats)} parses {share:.1%} of a sample{mixed}",
+        confidence = min(share, 0.5)
+    return {role: column, f"dates.{role}": Guess(formats, confidence, note)}
+
+
+def _paired_columns(
+    cols: dict[str, _Column], rows: pd.DataFrame
+) -> list[tuple[tuple[str, str], _Column]]:
+    """A date-only column and its time-only partner, read as one column."""
+    date_only = {
+        c.name: c.words
+        for c in cols.values()
+        if len(c.values)
+        and c.values.str.match(_DATE_LIKE).mean() >= 0.8
+        and not c.values.str.contains(":").any()
+    }
+    time_only = {
+        c.name: c.words for c in cols.values() if time_only_share(c.values) >= 0.9
+    }
+    out = []
+    for date, time in date_time_pairs(date_only, time_only):
+        values = joined_sample(rows, date, time, SAMPLE_ROWS)
+        both = replace(
+            cols[date],
+            name=f"{date}` + `{time}",
+            words=cols[date].words | cols[time].words,
+            values=values,
+            filled=min(cols[date].filled, cols[time].filled),
         )
-    if "occurred_at" not in out:
-        stand_in = next((r for r in ("queued_at", "reported_at") if r in out), None)
-        if stand_in:
-            confidence = 0.8 if stand_in == "queued_at" else 0.5
-            out["occurred_at"] = Guess(
-                out[stand_in].value,
-                confidence,
-                f"no occurrence date; {stand_in} stands in",
-            )
-            out["dates.occurred_at"] = out[f"dates.{stand_in}"]
-        else:
-            warnings.append("no date column found for occurred_at; set it by hand")
+        out.append(((date, time), both))
     return out
 
 
@@ -546,11 +633,85 @@ def _call_source_share(col: _Column) -> float:
     return sum(known) / max(int(col.levels.sum()), 1)
 
 
+_CAD_TIMES = ("queued_at", "dispatched_at", "arrived_at", "cleared_at")
+_CAD_FIELDS = ("priority", "call_source", "calls.sources", "unit", "disposition")
+_STAND_INS = {  # the best available time for occurred_at, by kind of export
+    "call": ("queued_at", "dispatched_at", "reported_at"),
+    "report": ("reported_at", "dispatched_at", "queued_at", "arrived_at", "cleared_at"),
+}
+
+
 def _kind(guesses: dict[str, Guess]) -> Guess:
-    timed = {"call_source", "queued_at", "arrived_at", "dispatched_at"} & set(guesses)
+    timed = {"call_source", "queued_at", "arrived_at", "cleared_at"} & set(guesses)
     if "priority" in guesses and timed:
         return Guess("call", 0.8, f"priority and {sorted(timed)} columns: CAD calls")
     return Guess("report", 0.8, "no priority/queue/arrival columns: incident reports")
+
+
+def _settle_kind(guesses: dict[str, Guess]) -> dict[str, Guess]:
+    """The kind of export, CAD fields only for calls, and a stand-in occurred_at.
+
+    A crime (RMS) export's dispatch time is not a CAD field: with no priority
+    and no queue, arrival or clear times it is the best available time for when
+    the offense occurred, and is proposed as such under a CHECK comment.
+    """
+    kind = _kind(guesses)
+    out, dropped = dict(guesses), {}
+    if kind.value == "report":
+        for field in (*_CAD_TIMES, *_CAD_FIELDS):
+            for key in (field, f"dates.{field}"):
+                if key in out:
+                    dropped[key] = out.pop(key)
+    if dropped:
+        names = sorted(k for k in dropped if "." not in k)
+        kind = Guess("report", kind.confidence, f"{kind.evidence}; {names} not read")
+    out["kind"] = kind
+    if "occurred_at" in out:
+        return out
+    both = dropped | out
+    role = next((r for r in _STAND_INS[str(kind.value)] if r in both), None)
+    if role is not None:
+        out["occurred_at"] = _stand_in(role, both[role], str(kind.value))
+        out["dates.occurred_at"] = both[f"dates.{role}"]
+    return out
+
+
+def _stand_in(role: str, guess: Guess, kind: str) -> Guess:
+    """occurred_at taken from another time of the record, saying which and why."""
+    columns = " + ".join(f"`{c}`" for c in _as_tuple(guess))
+    if kind == "call" and role == "queued_at":
+        return Guess(guess.value, 0.8, f"no occurrence date; {role} stands in")
+    if kind == "report" and role != "reported_at":
+        why = (
+            f"no occurrence or report date; this crime (RMS) export has no "
+            f"priority or queue/arrival/clear times, so {columns} ({role}) is not a "
+            "CAD field but the best available time for when the offense occurred "
+            "(a dispatch follows the call, and may follow the offense by days)"
+        )
+        return Guess(guess.value, 0.5, why)
+    return Guess(guess.value, 0.5, f"no occurrence date; {columns} ({role}) stands in")
+
+
+def _missing_warnings(cols: dict[str, _Column], guesses: dict[str, Guess]) -> list[str]:
+    """A loud warning for each required role with no column, naming those tried."""
+    out = []
+    located = {"lon", "x", "location"} & set(guesses)
+    if not located and "area_label" in guesses:
+        label = str(guesses["area_label"].value)
+        out.append(unlocated_warning(coordinate_rejections(cols.values()), label))
+    for role in missing_roles(guesses):
+        if role == "coordinates":
+            out.append(missing_role_warning(role, coordinate_rejections(cols.values())))
+            continue
+        considered = list(_as_tuple(guesses.get(f"rejected.{role}")))
+        if role == "occurred_at":  # e.g. updated_at: not when the offense occurred
+            considered += [
+                (" + ".join(_as_tuple(g)), f"used for {key}")
+                for key, g in guesses.items()
+                if key in _COLUMN_ORDER and key.endswith("_at")
+            ]
+        out.append(missing_role_warning(role, considered))
+    return out
 
 
 # --- coordinates and CRS -------------------------------------------------------------
@@ -568,9 +729,7 @@ def _guess_coordinates(
     if text is not None:
         out["location"] = Guess(text.name, 0.9, "text holding a point")
     pairs = [p for p in (_pair(cols, _LON, _LAT), _pair(cols, _X, _Y)) if p]
-    if not pairs:
-        if text is None:
-            warnings.append("no coordinate columns found: every row will be unlocated")
+    if not pairs:  # no coordinates at all: draft_required warns
         return out
     xy = {p: _numbers(rows, p) for p in pairs}
     lonlat = [
@@ -992,12 +1151,8 @@ def _render(
     lines += ["", "[columns]"]
     for field in _COLUMN_ORDER:
         lines += _entry(field, g[field]) if field in g else []
-    for field in ("incident_id", "occurred_at"):  # required by the loader
-        if field not in g:
-            lines += [
-                f"# CHECK: no column found for {field}; name it here",
-                f'{field} = "TODO"',
-            ]
+    for role in missing_roles(g):  # a "TODO" the loader refuses, naming the line
+        lines += missing_role_lines(role)
     lines += ["", "[dates]", "# Formats are tried in turn; if none parses: bad_date."]
     for field in _COLUMN_ORDER:
         lines += _entry(field, g[f"dates.{field}"]) if f"dates.{field}" in g else []

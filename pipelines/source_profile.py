@@ -41,6 +41,9 @@ _FIELDS = (
     *schema.CALL_COLUMNS,
 )
 _REQUIRED = (schema.INCIDENT_ID, schema.OCCURRED_AT)
+_COORDINATES = (schema.X, schema.Y, schema.LON, schema.LAT, LOCATION_TEXT)
+_SECTION_LINE = re.compile(r"^\s*(\[[^\]]+\])\s*(#.*)?$")
+_PLACEHOLDER_LINE = re.compile(r'^\s*([A-Za-z0-9_.-]+)\s*=.*"TODO"')
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,38 @@ def load_source_profile(path: str | Path) -> SourceProfile:
             "profile (draft one with `beatprofile profile init FILE`)"
         )
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        doc = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"source profile {path} is not valid TOML: {exc}") from exc
+    _refuse_placeholders(text, path)
     return _parse_profile(doc, path)
+
+
+def _refuse_placeholders(text: str, path: Path) -> None:
+    """A ``"TODO"`` the drafter left for a role it could not find is an error."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _SECTION_LINE.match(line)
+        if header:
+            section = header.group(1)
+            continue
+        found = _PLACEHOLDER_LINE.match(line)
+        if found is None:
+            continue
+        key = found.group(1)
+        hint = (
+            ", or delete the line if the export has no coordinates (rows are then "
+            "placed by their area labels only)"
+            if key in _COORDINATES
+            else ""
+        )
+        raise ConfigError(
+            f"{path}:{number}: {section} {key} is still the draft's placeholder "
+            f'"TODO"; name the export\'s column for {key} on that line{hint}. The '
+            "WARNING at the top of the profile (printed by `profile init`) lists the "
+            "columns considered and why each was rejected"
+        )
 
 
 def _parse_profile(doc: dict, path: Path) -> SourceProfile:

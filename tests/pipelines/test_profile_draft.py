@@ -239,6 +239,10 @@ def test_codes_get_the_category_their_description_matched(tmp_path):
         "Crime": [" 31111", "265321", " 31111", "264100"],
         "Description": ["ROBBERY-HIGHWAY", "LEAVING SCENE OF ACCIDENT",
                         "ROBBERY-HIGHWAY", "HEALTH-SANITATION VIOL"],
+        # coordinates are a required role (issue 11): without them the draft
+        # leaves lon/lat = "TODO", which the loader refuses
+        "Longitude": ["-90.295"] * 4,
+        "Latitude": ["38.605"] * 4,
     })
     draft = draft_profile(table)
     profile = load_draft(draft, tmp_path)
