@@ -56,7 +56,8 @@ def main() -> None:
 
 def _settings(config: Path | None, store: Path | None) -> Settings:
     if store is not None:
-        os.environ["BEATPROFILE_STORE"] = str(store)
+        # A path typed on the command line is relative to where it was typed.
+        os.environ["BEATPROFILE_STORE"] = str(store.expanduser().resolve())
     return load_settings(config or SAMPLE_CONFIG)
 
 
@@ -102,24 +103,39 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
     )
     for reason, n in report.quarantined_by_reason.items():
         out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
-    for level, agree in report.label_agreement.items():
-        by_source = agree.get("by_source", {})
-        rows = by_source.items() if len(by_source) > 1 else [("", agree)]
-        for source, shares in rows:
-            if not shares.get("compared"):
-                continue
-            out.print(
-                f"  label agreement, {level}{f' ({source})' if source else ''}: "
-                f"{shares['assigned_share']:.2%} assigned, "
-                f"{shares['point_in_polygon_share']:.2%} point-in-polygon "
-                f"({shares['compared']:,} rows compared"
-                f"{'; approximate layer' if shares['approximate_layer'] else ''})",
-                markup=False,
-                highlight=False,
-            )
+    _print_agreement(report)
     if report_json:
         report_json.parent.mkdir(parents=True, exist_ok=True)
         report_json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def _print_agreement(report: BuildReport) -> None:
+    from pipelines.agreement import agreement_lines
+
+    table = report.agreement_table
+    if table is not None:
+        sources = sorted(set(table["source"]) - {"all"})
+        for source in sources if len(sources) > 1 else ["all"]:
+            suffix = f" ({source})" if source != "all" else ""
+            for line in agreement_lines(table, source):
+                out.print(f"  {line}{suffix}", markup=False, highlight=False)
+    for warning in report.agreement_warnings:
+        err.print(
+            f"WARNING (--allow-low-agreement): {warning}. The Data quality page "
+            "shows this warning; do not publish these figures until it is fixed.",
+            markup=False,
+            highlight=False,
+        )
+
+
+AllowLowOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-low-agreement",
+        help="Build even when a level is empty or its label agreement is below "
+        "[assignment] min_label_agreement; warns instead of failing.",
+    ),
+]
 
 
 @app.command()
@@ -130,6 +146,7 @@ def build(
         Path | None,
         typer.Option("--report-json", help="Write the build figures as JSON."),
     ] = None,
+    allow_low_agreement: AllowLowOption = False,
 ) -> None:
     """Build the store from the configured exports (the bundled sample by default).
 
@@ -137,7 +154,9 @@ def build(
     """
     settings = _settings(config, store)
     with _progress_bar() as progress:
-        report = run_build(settings, progress=progress)
+        report = run_build(
+            settings, progress=progress, allow_low_agreement=allow_low_agreement
+        )
     _print_report(report, report_json)
 
 
@@ -151,6 +170,7 @@ def ingest(
     config: ConfigOption = None,
     store: StoreOption = None,
     report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
+    allow_low_agreement: AllowLowOption = False,
 ) -> None:
     """Add exports to the store (created if there is none yet); a file already
     loaded changes nothing, and reversals net across files.
@@ -165,6 +185,7 @@ def ingest(
             extra_files=[(source, f.resolve()) for f in files],
             incremental=True,
             progress=progress,
+            allow_low_agreement=allow_low_agreement,
         )
     _print_report(report, report_json)
 
@@ -232,11 +253,20 @@ def check(
 
     Example: beatprofile check profiles/stlouis_slmpd.toml june2019.csv
     """
-    from pipelines.check import check_exports
+    from pipelines.check import check_exports, used_layers_lines
     from pipelines.quality import format_quality_report
 
     settings = _settings(config, None)
+    if config is None:
+        err.print(
+            "Warning: no --config given: checking against the bundled St. Louis "
+            "sample's areas; pass --config mydept/beatprofile.toml for yours",
+            markup=False,
+            highlight=False,
+        )
     report = check_exports(profile, files, settings)
+    for line in used_layers_lines(settings):
+        out.print(line, markup=False, highlight=False)
     out.print(format_quality_report(report), markup=False, highlight=False)
 
 

@@ -21,6 +21,7 @@ from geo.crs import LONLAT
 from geo.layer_quality import layer_quality_table
 from pipelines import schema as s
 from pipelines import store
+from pipelines.agreement import enforce_agreement
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
@@ -53,6 +54,8 @@ class BuildReport:
     files_skipped: int
     as_of: str | None = None
     per_file: list[dict] = field(default_factory=list)
+    agreement_table: pd.DataFrame | None = None
+    agreement_warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -69,6 +72,7 @@ class BuildReport:
                 "netted_reversal_rows_and_originals": self.netted_rows,
             },
             "label_agreement": self.label_agreement,
+            "agreement_warnings": list(self.agreement_warnings),
             "files_added": self.files_added,
             "files_skipped_already_loaded": self.files_skipped,
             "as_of": self.as_of,
@@ -82,6 +86,7 @@ def run_build(
     progress: Progress | None = None,
     replace_sources: frozenset[str] = frozenset(),
     extra_tables: dict[str, pd.DataFrame] | None = None,
+    allow_low_agreement: bool = False,
 ) -> BuildReport:
     """Build (or update) the store described by ``settings``.
 
@@ -101,10 +106,19 @@ def run_build(
         replaces the previous one instead of adding to it).
     extra_tables : dict, optional
         Tables to write as they are (e.g. the simulated units roster).
+    allow_low_agreement : bool
+        Build even when a level is empty or its label agreement is below
+        ``settings.min_label_agreement`` (the problems become warnings).
 
     Returns
     -------
     BuildReport
+
+    Raises
+    ------
+    LowAgreementError
+        If a level is empty or disagrees with its labels (and not allowed);
+        the previous store is left untouched.
     """
     progress = progress or (lambda *_: None)
     work = (
@@ -123,7 +137,7 @@ def run_build(
         for name, table in (extra_tables or {}).items():
             store.replace_table(con, name, table)
         added, skipped = stage_files(con, work, settings, progress)
-        report = _derive(con, settings, finest, progress)
+        report = _derive(con, settings, finest, progress, allow_low_agreement)
     return BuildReport(**{**report, "files_added": added, "files_skipped": skipped})
 
 
@@ -132,6 +146,7 @@ def _derive(
     settings: Settings,
     finest: gpd.GeoDataFrame,
     progress: Progress,
+    allow_low_agreement: bool = False,
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
@@ -142,6 +157,11 @@ def _derive(
         store.unique_id_sources(con),
         store.file_load_order(con),
     )
+    warnings = enforce_agreement(
+        derived.agreement, settings.min_label_agreement, allow_low_agreement
+    )
+    for warning in warnings:
+        log.warning("low label agreement: %s", warning)
     progress("Writing store", 1, 3)
     loaded = [
         tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()
@@ -183,6 +203,7 @@ def _derive(
                 "quarantined": derived.quarantined,
             },
             "analysis": analysis,
+            "agreement_warnings": list(warnings),
         },
     )
     progress("Building profiles", 3, 3)
@@ -196,6 +217,8 @@ def _derive(
         "calls": derived.calls,
         "netted_rows": derived.netted,
         "label_agreement": agreement_dict(derived.agreement),
+        "agreement_table": derived.agreement,
+        "agreement_warnings": warnings,
         "as_of": as_of,
     }
 

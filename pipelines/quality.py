@@ -17,6 +17,11 @@ import shapely
 from geo.io import normalize_area_ids
 from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
+from pipelines.agreement import (
+    DEFAULT_MIN_AGREEMENT,
+    agreement_lines,
+    agreement_problems,
+)
 from pipelines.areas import ALL_SOURCES
 from pipelines.derive import DeriveSummary
 from pipelines.ingest import ISSUE
@@ -102,6 +107,7 @@ class QualityReport:
     unmapped: pd.DataFrame
     disagreements: pd.DataFrame
     layer_lines: tuple[str, ...] = ()
+    min_agreement: float = DEFAULT_MIN_AGREEMENT
 
     def sources(self) -> pd.DataFrame:
         """The per-file figures summed per source."""
@@ -137,6 +143,7 @@ def quality_report(
     finest: gpd.GeoDataFrame,
     fine_level: str,
     files: list[tuple[str, str]] | None = None,
+    min_agreement: float = DEFAULT_MIN_AGREEMENT,
 ) -> QualityReport:
     """Everything ``beatprofile check`` prints, from a (scratch) store's tables."""
     unmapped = con.execute(
@@ -157,6 +164,7 @@ def quality_report(
         unmapped=unmapped,
         disagreements=largest_disagreements(incidents, finest, fine_level),
         layer_lines=tuple(layer_overlaps_and_gaps(finest).summary_lines(fine_level)),
+        min_agreement=min_agreement,
     )
 
 
@@ -223,14 +231,11 @@ def format_quality_report(report: QualityReport) -> str:
             lines.append(
                 f"    {code[s.OFFENSE_CODE]} ({code[s.OFFENSE_DESC]}): {code['rows']:,} rows"
             )
-        agreement = report.agreement[report.agreement["source"] == src["source"]]
-        for _, agree in agreement.iterrows():
-            lines.append(
-                f"  label agreement, {agree['level']}: "
-                f"{agree['assigned_agree'] / agree['compared']:.2%} assigned, "
-                f"{agree['point_in_polygon_agree'] / agree['compared']:.2%} "
-                f"point-in-polygon ({agree['compared']:,} rows)"
-            )
+    lines += [f"  {line}" for line in agreement_lines(report.agreement)]
+    lines += [
+        f"  Warning: `beatprofile build` would fail: {problem}"
+        for problem in agreement_problems(report.agreement, report.min_agreement)
+    ]
     if len(report.disagreements):
         lines.append(
             "Largest disagreements with the source's own label (finest level):"

@@ -79,6 +79,7 @@ class Settings:
     levels: tuple[LevelConfig, ...]
     store_path: Path
     tolerance_m: float = 1.0
+    min_label_agreement: float = 0.8
     min_count_public: int = 3
     tiles: str | None = None
     tiles_attribution: str | None = None
@@ -135,6 +136,7 @@ def load_settings(path: str | Path) -> Settings:
         tolerance_m=_number(
             doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
         ),
+        min_label_agreement=_share(doc.get("assignment", {}), path),
         min_count_public=int(
             _number(doc.get("public", {}), "min_count", 3, "[public]", path)
         ),
@@ -237,6 +239,16 @@ def _number(section: dict, key: str, default: float, where: str, path: Path) -> 
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{path}: {where} `{key}` must be a number; found {value!r}")
     return float(value)
+
+
+def _share(section: dict, path: Path) -> float:
+    value = _number(section, "min_label_agreement", 0.8, "[assignment]", path)
+    if not 0 <= value <= 1:
+        raise ConfigError(
+            f"{path}: [assignment] `min_label_agreement` is a share between 0 and 1 "
+            f"(e.g. 0.8 for 80%); found {value!r}"
+        )
+    return value
 
 
 def _resolve(base: Path, value: str) -> Path:
