@@ -211,6 +211,14 @@ def profile_init(
         Path | None,
         typer.Option("--out", help="Write the draft here (default: print)."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Your existing beatprofile.toml; without it, one is drafted "
+            "beside --out (with --areas).",
+        ),
+    ] = None,
 ) -> None:
     """Draft a source profile for an unseen export: guessed columns, date formats,
     CRS and offense categories, each with a comment to check.
@@ -232,14 +240,50 @@ def profile_init(
         err.print(f"Warning: {warning}", markup=False, highlight=False)
     if out_path is None:
         out.print(draft.toml, markup=False, highlight=False, soft_wrap=True)
-    else:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_text(draft.toml, encoding="utf-8")
-        out.print(
-            f"Draft profile written to {out_path}; check the lines marked CHECK, "
-            f"then run `beatprofile check {out_path} {file}`.",
+        return
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(draft.toml, encoding="utf-8")
+    if config is None and layer is not None:
+        config = _draft_config(draft, layer, areas, file, out_path)  # type: ignore[arg-type]
+    flag = f" --config {config}" if config else ""
+    out.print(
+        f"Draft profile written to {out_path}; check the lines marked CHECK, "
+        f"then run `beatprofile check {out_path} {file}{flag}` and "
+        f"`beatprofile build{flag}`.",
+        markup=False,
+        highlight=False,
+    )
+    if config is None:
+        err.print(
+            "Warning: without --areas no config was drafted; write one (see README) "
+            "and pass it as --config, or check runs against the bundled sample",
             markup=False,
+            highlight=False,
         )
+
+
+def _draft_config(draft, layer, areas: Path, file: Path, profile: Path) -> Path:
+    """Write beatprofile.toml beside the profile (never over an existing one)."""
+    from pipelines.config_draft import draft_config
+
+    target = profile.parent / "beatprofile.toml"
+    if target.exists():
+        err.print(
+            f"Warning: {target} exists and was not overwritten; check it names "
+            f"{profile} and {areas}",
+            markup=False,
+            highlight=False,
+        )
+        return target
+    target.write_text(
+        draft_config(draft, layer, areas, file, profile, target), encoding="utf-8"
+    )
+    out.print(
+        f"Draft config written to {target}; check the lines marked CHECK.",
+        markup=False,
+        highlight=False,
+    )
+    return target
 
 
 @app.command()
@@ -393,8 +437,11 @@ def report_watch_meeting(
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)
-    out.print(f"Watch meeting for {report.area_name}: written to {written}",
-              markup=False, highlight=False)
+    out.print(
+        f"Watch meeting for {report.area_name}: written to {written}",
+        markup=False,
+        highlight=False,
+    )
 
 
 priorities_app = typer.Typer(help="Residents' priorities raised at watch meetings.")
@@ -416,8 +463,12 @@ def priorities_import(
 
     settings = _settings(config, store)
     added = import_concerns_csv(settings.store_path, file)
-    out.print(f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
-              "from the next `beatprofile build`.", markup=False, highlight=False)
+    out.print(
+        f"{added} new concern(s) in {settings.store_path}; the ranking uses them "
+        "from the next `beatprofile build`.",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
