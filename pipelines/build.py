@@ -238,7 +238,7 @@ def _area_table(
                 {
                     "level": level.name,
                     "area_id": layer["area_id"].astype(str).values,
-                    "name": layer["name"].astype(str).values,
+                    "name": _display_names(layer, level.name),
                     "population": layer["area_id"]
                     .map(population)
                     .astype("float64")
@@ -250,6 +250,14 @@ def _area_table(
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _display_names(layer: gpd.GeoDataFrame, level: str):
+    """Area names; an area without one reads "District 3" (level + id)."""
+    ids, names = layer["area_id"].astype(str), layer["name"].astype(str)
+    unnamed = (names == ids) | (names.str.strip() == "")
+    label = level.replace("_", " ").title()
+    return names.where(~unnamed, label + " " + ids).values
 
 
 def _sum_children(
