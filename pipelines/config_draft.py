@@ -72,6 +72,9 @@ def draft_config(
     pairs: list[tuple[str, LabelCandidate]] = list(levels.value) if levels else []  # type: ignore[arg-type]
     has_finest = "area_label" in draft.guesses and pairs
     finest_name = pairs[0][0] if has_finest else "area"
+    if has_finest and pairs[0][1].matched_field:
+        id_field = pairs[0][1].matched_field  # the field the label values name
+        name_field = None if name_field == id_field else name_field
     coarser = pairs[1:] if has_finest else pairs
     lines = [
         "# Department config drafted by `beatprofile profile init`. Every value is a",
@@ -80,8 +83,8 @@ def draft_config(
         "[department]",
         "# CHECK: your department's name, as the dashboard shows it.",
         f"name = {toml_value('Department (' + export_path.name + ')')}",
-        f"# UTM zone of the area layer's centroid (metres); your State Plane zone in "
-        f"metres works too.",
+        "# UTM zone of the area layer's centroid (metres); your State Plane zone in "
+        "metres works too.",
         f"analysis_crs = {toml_value(crs)}",
         "",
         "[store]",

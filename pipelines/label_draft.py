@@ -41,7 +41,7 @@ class LabelCandidate:
     agreement: float | None  # with point-in-polygon, on sampled located rows
     purity: float | None  # coarser: points carrying their area's majority label
     distinct: int
-    matched_field: str | None = None  # layer attribute the values matched (names)
+    matched_field: str | None = None  # the layer's id field the values map targets
     parent_field: str | None = None  # non-unique layer attribute it equals
     values: dict[str, str] = field(default_factory=dict)
     fuzzy: dict[str, tuple[str, float]] = field(default_factory=dict)
@@ -143,24 +143,20 @@ def score_label_column(
     'coarser'
     """
     labels = labels.astype(object).where(labels.astype(str).str.strip() != "")
-    id_field, _ = layer_fields(area_ll)
-    ids = _ids(area_ll, id_field)
     distinct = [str(v) for v in pd.unique(labels.dropna())]
     best: tuple | None = None
-    for name_field, keys in _key_sets(area_ll, ids):
-        resolved = {
-            v: keys.resolve(normalize_area_ids(pd.Series([v])).iloc[0])
-            for v in distinct
-        }
+    for target, ids, keys in _key_sets(area_ll):
+        resolved = {v: keys.resolve(ids_of(v).pop()) for v in distinct}
         covered = {a for a in resolved.values() if a is not None}
-        score = (len(covered), name_field is None)
+        mapped_values = sum(1 for v, a in resolved.items() if a and a not in ids_of(v))
+        score = (len(covered), -mapped_values, target == layer_fields(area_ll)[0])
         if best is None or score > best[0]:
-            best = (score, name_field, keys, resolved)
+            best = (score, target, ids, keys, resolved)
     assert best is not None
-    _, name_field, keys, resolved = best
-    text_by_id = dict(
-        zip(ids, area_ll[name_field].astype(str) if name_field else ids, strict=True)
-    )
+    _, target, ids, keys, resolved = best
+    name_field = layer_fields(area_ll)[1]
+    texts = area_ll[name_field].astype(str) if name_field else ids
+    text_by_id = dict(zip(ids, texts, strict=True))
     fuzzy = fuzzy_pairs([v for v, a in resolved.items() if a is None], keys, text_by_id)
     resolved |= {v: a for v, (a, _) in fuzzy.items()}
     mapped = labels.map(lambda v: resolved.get(str(v)) if pd.notna(v) else None)
@@ -176,7 +172,7 @@ def score_label_column(
         agreement=agreement,
         purity=purity,
         distinct=len(distinct),
-        matched_field=name_field,
+        matched_field=target,
         parent_field=_parent_field(area_ll, distinct),
         values=values,
         fuzzy=fuzzy,
@@ -189,17 +185,18 @@ def ids_of(value: str) -> set[str]:
     return {normalize_area_ids(pd.Series([value], dtype=object)).iloc[0]}
 
 
-def _ids(area_ll: gpd.GeoDataFrame, id_field: str | None) -> list[str]:
-    if id_field is None:
-        return [str(i) for i in range(len(area_ll))]
-    return list(normalize_area_ids(area_ll[id_field].astype(object)).astype(str))
-
-
-def _key_sets(area_ll: gpd.GeoDataFrame, ids: list[str]):
-    """(name field, keys) for the ids alone and for the ids with each unique field."""
-    yield None, area_keys(ids)
-    for name, values in _unique_fields(area_ll).items():
-        yield name, area_keys(ids, values.tolist())
+def _key_sets(area_ll: gpd.GeoDataFrame):
+    """(id field, its ids, keys of every unique attribute -> those ids), for each
+    unique attribute taken as the id (positions when there is none)."""
+    unique = _unique_fields(area_ll)
+    if not unique:
+        ids = [str(i) for i in range(len(area_ll))]
+        yield None, ids, area_keys(ids)
+        return
+    for target, values in unique.items():
+        ids = values.tolist()
+        names = [v for field_values in unique.values() for v in field_values]
+        yield target, ids, area_keys(ids * len(unique), names)
 
 
 def _against_points(
@@ -221,13 +218,15 @@ def _against_points(
 def _parent_field(area_ll: gpd.GeoDataFrame, distinct: list[str]) -> str | None:
     """A non-unique layer attribute whose values the labels name (a parent code)."""
     keys = {label_key(v) for v in distinct} - {None}
+    best, best_jaccard = None, 0.8  # at least this share in common, both ways
     for name in area_ll.columns.drop(area_ll.geometry.name):
         values = normalize_area_ids(area_ll[name].astype(object)).dropna()
         if values.duplicated().any() and values.nunique() > 1:
             layer = {label_key(v) for v in values.unique()} - {None}
-            if layer and len(layer & keys) / len(layer) >= 0.8:
-                return str(name)
-    return None
+            jaccard = len(layer & keys) / max(len(layer | keys), 1)
+            if jaccard >= best_jaccard:
+                best, best_jaccard = str(name), jaccard
+    return best
 
 
 def _with_role(c: LabelCandidate, areas: int) -> LabelCandidate:
