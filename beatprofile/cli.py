@@ -415,7 +415,12 @@ def report_packet(
 
 @report_app.command("watch-meeting")
 def report_watch_meeting(
-    area: Annotated[str, typer.Option("--area", help="Area id (e.g. a neighborhood).")],
+    area: Annotated[
+        str,
+        typer.Option(
+            "--area", help="Area id or name (e.g. 15 or 'Tower Grove South')."
+        ),
+    ],
     out_path: Annotated[Path, typer.Option("--out", help=".html, .png or .pdf")],
     level: Annotated[str | None, typer.Option("--level", help="Area level.")] = None,
     config: ConfigOption = None,
@@ -433,7 +438,12 @@ def report_watch_meeting(
     settings = _settings(config, store)
     con = connect_read_only(settings.store_path)
     try:
-        report = build_watch_report(con, level or settings.level_names[0], area)
+        from pipelines.label_match import find_area
+        from pipelines.queries import read_areas
+
+        chosen = level or settings.level_names[0]
+        area_id = find_area(read_areas(con, chosen), area, chosen)
+        report = build_watch_report(con, chosen, area_id)
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)

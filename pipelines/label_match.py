@@ -175,3 +175,49 @@ def fuzzy_pairs(
             ratio = difflib.SequenceMatcher(None, key, close[0]).ratio()
             out[label] = (targets[close[0]], round(ratio, 2))  # type: ignore[index]
     return out
+
+
+def find_area(areas: pd.DataFrame, text: str, level: str) -> str:
+    """The id of the area ``text`` names at ``level``: its id, or its name in any
+    form (``tower-grove-south`` -> "Tower Grove South").
+
+    Parameters
+    ----------
+    areas : DataFrame
+        ``area_id`` and ``name`` of the level's areas.
+    text : str
+        An id or a name as typed.
+    level : str
+        The level (for the message).
+
+    Raises
+    ------
+    ConfigError
+        If no area or more than one area has that name; the message lists the
+        closest names.
+
+    Example
+    -------
+    >>> find_area(pd.DataFrame({"area_id": ["15"], "name": ["Tower Grove South"]}),
+    ...           "tower grove south", "neighborhood")
+    '15'
+    """
+    from pipelines.errors import ConfigError
+
+    ids = areas["area_id"].astype(str).tolist()
+    names = areas["name"].astype(str).tolist()
+    wanted = normalize_area_ids(pd.Series([text], dtype=object)).iloc[0]
+    if wanted in ids:
+        return str(wanted)
+    key = label_key(text)
+    hits = sorted({i for i, n in zip(ids, names, strict=True) if label_key(n) == key})
+    if len(hits) == 1:
+        return hits[0]
+    by_key = {label_key(n): f"{n} ({i})" for i, n in zip(ids, names, strict=True)}
+    close = difflib.get_close_matches(key or "", list(by_key), n=5, cutoff=0.6)
+    listed = ", ".join(by_key[c] for c in close if c) or "none"
+    what = "more than one area is" if hits else "no area is"
+    raise ConfigError(
+        f"--area '{text}': {what} called that at level {level}; closest names: "
+        f"{listed}. Give the area's id or its exact name"
+    )

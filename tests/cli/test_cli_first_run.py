@@ -210,3 +210,62 @@ def test_zero_percent_match_is_printed(drafted):
         "Warning: `beatprofile build` would fail: label agreement at level "
         "neighborhood is 0.0%" in " ".join(check.stdout.split())
     )
+
+
+def built_store(work: Path) -> None:
+    if not (work / "mydept" / "beatprofile.duckdb").exists():
+        build = run_cli("build", "--config", "mydept/beatprofile.toml", cwd=work)
+        assert build.returncode == 0, build.stderr
+
+
+def test_watch_meeting_area_by_name_and_unnamed_levels_read_district_3(drafted):
+    work, _ = drafted
+    built_store(work)
+    by_name = run_cli(
+        "report",
+        "watch-meeting",
+        "--area",
+        "five-points",
+        "--config",
+        "mydept/beatprofile.toml",
+        "--out",
+        "m.html",
+        cwd=work,
+    )
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout.startswith("Watch meeting for Five Points: written to m.html")
+    district = run_cli(
+        "report",
+        "watch-meeting",
+        "--area",
+        "3",
+        "--level",
+        "district",
+        "--config",
+        "mydept/beatprofile.toml",
+        "--out",
+        "d.html",
+        cwd=work,
+    )
+    assert district.stdout.startswith("Watch meeting for District 3: written to")
+
+
+def test_unknown_area_name_is_an_error_listing_close_names(drafted):
+    work, _ = drafted
+    built_store(work)
+    result = run_cli(
+        "report",
+        "watch-meeting",
+        "--area",
+        "Five Pointz",
+        "--config",
+        "mydept/beatprofile.toml",
+        "--out",
+        "m.html",
+        cwd=work,
+    )
+    assert result.returncode == 1
+    assert result.stderr.endswith(
+        "Error: --area 'Five Pointz': no area is called that at level neighborhood; "
+        "closest names: Five Points (1). Give the area's id or its exact name\n"
+    )

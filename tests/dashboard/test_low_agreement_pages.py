@@ -56,8 +56,10 @@ def test_data_quality_page_warns_of_the_low_agreement(app):
     assert not app.exception
     errors = [e.value for e in app.error]
     assert any(
-        e.startswith("Built with --allow-low-agreement: label agreement at level "
-                     "neighborhood is 8.3% of 240 labelled rows")
+        e.startswith(
+            "Built with --allow-low-agreement: label agreement at level "
+            "neighborhood is 8.3% of 240 labelled rows"
+        )
         for e in errors
     )
     assert any("level district is empty" in e for e in errors)

@@ -19,7 +19,14 @@ from pipelines.agreement import (
     enforce_agreement,
 )
 from pipelines.label_draft import rank_finest, score_label_column
-from pipelines.label_match import area_keys, fuzzy_pairs, label_key, resolve_labels
+from pipelines.errors import ConfigError
+from pipelines.label_match import (
+    area_keys,
+    find_area,
+    fuzzy_pairs,
+    label_key,
+    resolve_labels,
+)
 
 
 @pytest.mark.parametrize(
@@ -170,3 +177,40 @@ def test_empty_level_and_low_agreement_fail_unless_allowed():
     warnings = enforce_agreement(table, 0.8, allow_low=True)
     assert len(warnings) == 2
     assert enforce_agreement(table.iloc[:1], 0.6, allow_low=False) == ()
+
+
+# --- --area by name -----------------------------------------------------------------
+
+
+def named_areas() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_id": ["15", "16", "17"],
+            "name": ["Tower Grove South", "Tower Grove East", "Shaw"],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["15", "015", "Tower Grove South", "tower-grove-south"]
+)
+def test_area_is_found_by_id_or_any_form_of_its_name(text):
+    assert find_area(named_areas(), text, "neighborhood") == "15"
+
+
+def test_unknown_area_name_lists_the_closest_names():
+    with pytest.raises(
+        ConfigError,
+        match=(
+            r"--area 'Tower Grove': no area is called that at level neighborhood; "
+            r"closest names: Tower Grove South \(15\), Tower Grove East \(16\)\. Give "
+            r"the area's id or its exact name"
+        ),
+    ):
+        find_area(named_areas(), "Tower Grove", "neighborhood")
+
+
+def test_ambiguous_area_name_is_an_error():
+    areas = pd.DataFrame({"area_id": ["1", "2"], "name": ["Baker", "BAKER"]})
+    with pytest.raises(ConfigError, match="more than one area is called that"):
+        find_area(areas, "baker", "neighborhood")
