@@ -57,7 +57,8 @@ def main() -> None:
 
 def _settings(config: Path | None, store: Path | None) -> Settings:
     if store is not None:
-        os.environ["BEATPROFILE_STORE"] = str(store)
+        # A path typed on the command line is relative to where it was typed.
+        os.environ["BEATPROFILE_STORE"] = str(store.expanduser().resolve())
     return load_settings(config or SAMPLE_CONFIG)
 
 
@@ -127,24 +128,39 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
                 markup=False,
                 highlight=False,
             )
-    for level, agree in report.label_agreement.items():
-        by_source = agree.get("by_source", {})
-        rows = by_source.items() if len(by_source) > 1 else [("", agree)]
-        for source, shares in rows:
-            if not shares.get("compared"):
-                continue
-            out.print(
-                f"  label agreement, {level}{f' ({source})' if source else ''}: "
-                f"{shares['assigned_share']:.2%} assigned, "
-                f"{shares['point_in_polygon_share']:.2%} point-in-polygon "
-                f"({shares['compared']:,} rows compared"
-                f"{'; approximate layer' if shares['approximate_layer'] else ''})",
-                markup=False,
-                highlight=False,
-            )
+    _print_agreement(report)
     if report_json:
         report_json.parent.mkdir(parents=True, exist_ok=True)
         report_json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def _print_agreement(report: BuildReport) -> None:
+    from pipelines.agreement import agreement_lines
+
+    table = report.agreement_table
+    if table is not None:
+        sources = sorted(set(table["source"]) - {"all"})
+        for source in sources if len(sources) > 1 else ["all"]:
+            suffix = f" ({source})" if source != "all" else ""
+            for line in agreement_lines(table, source):
+                out.print(f"  {line}{suffix}", markup=False, highlight=False)
+    for warning in report.agreement_warnings:
+        err.print(
+            f"WARNING (--allow-low-agreement): {warning}. The Data quality page "
+            "shows this warning; do not publish these figures until it is fixed.",
+            markup=False,
+            highlight=False,
+        )
+
+
+AllowLowOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-low-agreement",
+        help="Build even when a level is empty or its label agreement is below "
+        "[assignment] min_label_agreement; warns instead of failing.",
+    ),
+]
 
 
 @app.command()
@@ -155,6 +171,7 @@ def build(
         Path | None,
         typer.Option("--report-json", help="Write the build figures as JSON."),
     ] = None,
+    allow_low_agreement: AllowLowOption = False,
 ) -> None:
     """Build the store from the configured exports (the bundled sample by default).
 
@@ -162,7 +179,9 @@ def build(
     """
     settings = _settings(config, store)
     with _progress_bar() as progress:
-        report = run_build(settings, progress=progress)
+        report = run_build(
+            settings, progress=progress, allow_low_agreement=allow_low_agreement
+        )
     _print_report(report, report_json)
 
 
@@ -176,6 +195,7 @@ def ingest(
     config: ConfigOption = None,
     store: StoreOption = None,
     report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
+    allow_low_agreement: AllowLowOption = False,
 ) -> None:
     """Add exports to the store (created if there is none yet); a file already
     loaded changes nothing, and reversals net across files.
@@ -190,6 +210,7 @@ def ingest(
             extra_files=[(source, f.resolve()) for f in files],
             incremental=True,
             progress=progress,
+            allow_low_agreement=allow_low_agreement,
         )
     if report.unchanged:
         for leftover in report.leftovers_removed:
@@ -229,6 +250,14 @@ def profile_init(
         Path | None,
         typer.Option("--out", help="Write the draft here (default: print)."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Your existing beatprofile.toml; without it, one is drafted "
+            "beside --out (with --areas).",
+        ),
+    ] = None,
 ) -> None:
     """Draft a source profile for an unseen export: guessed columns, date formats,
     CRS and offense categories, each with a comment to check.
@@ -250,14 +279,50 @@ def profile_init(
         err.print(f"Warning: {warning}", markup=False, highlight=False)
     if out_path is None:
         out.print(draft.toml, markup=False, highlight=False, soft_wrap=True)
-    else:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_text(draft.toml, encoding="utf-8")
-        out.print(
-            f"Draft profile written to {out_path}; check the lines marked CHECK, "
-            f"then run `beatprofile check {out_path} {file}`.",
+        return
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(draft.toml, encoding="utf-8")
+    if config is None and layer is not None:
+        config = _draft_config(draft, layer, areas, file, out_path)  # type: ignore[arg-type]
+    flag = f" --config {config}" if config else ""
+    out.print(
+        f"Draft profile written to {out_path}; check the lines marked CHECK, "
+        f"then run `beatprofile check {out_path} {file}{flag}` and "
+        f"`beatprofile build{flag}`.",
+        markup=False,
+        highlight=False,
+    )
+    if config is None:
+        err.print(
+            "Warning: without --areas no config was drafted; write one (see README) "
+            "and pass it as --config, or check runs against the bundled sample",
             markup=False,
+            highlight=False,
         )
+
+
+def _draft_config(draft, layer, areas: Path, file: Path, profile: Path) -> Path:
+    """Write beatprofile.toml beside the profile (never over an existing one)."""
+    from pipelines.config_draft import draft_config
+
+    target = profile.parent / "beatprofile.toml"
+    if target.exists():
+        err.print(
+            f"Warning: {target} exists and was not overwritten; check it names "
+            f"{profile} and {areas}",
+            markup=False,
+            highlight=False,
+        )
+        return target
+    target.write_text(
+        draft_config(draft, layer, areas, file, profile, target), encoding="utf-8"
+    )
+    out.print(
+        f"Draft config written to {target}; check the lines marked CHECK.",
+        markup=False,
+        highlight=False,
+    )
+    return target
 
 
 @app.command()
@@ -271,7 +336,7 @@ def check(
 
     Example: beatprofile check profiles/stlouis_slmpd.toml june2019.csv
     """
-    from pipelines.check import check_exports
+    from pipelines.check import check_exports, used_layers_lines
     from pipelines.quality import format_quality_report
     from pipelines.store import stale_builds
 
@@ -283,7 +348,16 @@ def check(
             highlight=False,
             soft_wrap=True,
         )
+    if config is None:
+        err.print(
+            "Warning: no --config given: checking against the bundled St. Louis "
+            "sample's areas; pass --config mydept/beatprofile.toml for yours",
+            markup=False,
+            highlight=False,
+        )
     report = check_exports(profile, files, settings)
+    for line in used_layers_lines(settings):
+        out.print(line, markup=False, highlight=False)
     out.print(format_quality_report(report), markup=False, highlight=False)
 
 
@@ -388,7 +462,12 @@ def report_packet(
 
 @report_app.command("watch-meeting")
 def report_watch_meeting(
-    area: Annotated[str, typer.Option("--area", help="Area id (e.g. a neighborhood).")],
+    area: Annotated[
+        str,
+        typer.Option(
+            "--area", help="Area id or name (e.g. 15 or 'Tower Grove South')."
+        ),
+    ],
     out_path: Annotated[Path, typer.Option("--out", help=".html, .png or .pdf")],
     level: Annotated[str | None, typer.Option("--level", help="Area level.")] = None,
     config: ConfigOption = None,
@@ -406,7 +485,12 @@ def report_watch_meeting(
     settings = _settings(config, store)
     con = connect_read_only(settings.store_path)
     try:
-        report = build_watch_report(con, level or settings.level_names[0], area)
+        from pipelines.label_match import find_area
+        from pipelines.queries import read_areas
+
+        chosen = level or settings.level_names[0]
+        area_id = find_area(read_areas(con, chosen), area, chosen)
+        report = build_watch_report(con, chosen, area_id)
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)

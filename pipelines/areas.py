@@ -17,6 +17,7 @@ from geo.areas import dissolve_areas
 from geo.assign import LABEL_UNLOCATED, assign_points
 from geo.io import normalize_area_ids
 from pipelines import schema as s
+from pipelines.label_match import area_keys, resolve_labels
 from pipelines.settings import LevelConfig
 
 PARENT = "parent"  # method code: taken from the finer area
@@ -25,10 +26,14 @@ PARENT = "parent"  # method code: taken from the finer area
 AGREEMENT_COLUMNS = [
     "source",
     "level",
+    "labelled",
+    "matched",
     "compared",
     "point_in_polygon_agree",
     "assigned_agree",
+    "assigned_rows",
     "approximate_layer",
+    "from_label",
 ]
 
 
@@ -36,9 +41,19 @@ def agreement_dict(table: pd.DataFrame) -> dict[str, dict]:
     """Agreement table -> ``{level: {figures..., "by_source": {source: figures}}}``."""
 
     def figures(row: pd.Series) -> dict:
-        n = int(row["compared"])
-        share = lambda k: round(int(row[k]) / n, 6) if n else None
+        n, labelled = int(row["compared"]), int(row["labelled"])
+
+        def share(k: str, of: int | None = None) -> float | None:
+            total = n if of is None else of
+            return round(int(row[k]) / total, 6) if total else None
+
         return {
+            "labelled": labelled,
+            "matched": int(row["matched"]),
+            "match_share": share("matched", labelled),
+            "agreement_share": share("assigned_agree", labelled),
+            "assigned_rows": int(row["assigned_rows"]),
+            "from_label": bool(row["from_label"]),
             "compared": n,
             "point_in_polygon_agree": int(row["point_in_polygon_agree"]),
             "point_in_polygon_share": share("point_in_polygon_agree"),
@@ -101,11 +116,7 @@ def assign_areas(
     """
     fine = levels[0].name
     ids = finest["area_id"].to_numpy(dtype=object)
-    labels = {
-        level.name: normalize_area_ids(rows[s.label_column(level.name)])
-        for level in levels
-        if s.label_column(level.name) in rows
-    }
+    labels = _level_labels(rows, finest, levels)
     label_index = _label_positions(labels.get(fine), ids, len(rows))
     result = assign_points(
         rows[s.X].to_numpy(),
@@ -138,7 +149,9 @@ def assign_areas(
         _assign_coarse(assigned, level, parent_of, labels.get(level.name), fine)
         layers[level.name] = dissolve_areas(finest, parent_of)
         parents[level.name] = parent_of
-    agreement = measure_agreement(assigned, labels, fine_at, ids, parents, approximate)
+    agreement = measure_agreement(
+        assigned, labels, fine_at, ids, parents, {lv.name: lv for lv in levels}
+    )
     return AreaAssignment(
         assigned=assigned,
         outside=rows[~keep & located],
@@ -146,6 +159,27 @@ def assign_areas(
         agreement=agreement,
         layers=layers,
     )
+
+
+def _level_labels(
+    rows: pd.DataFrame, finest: gpd.GeoDataFrame, levels: tuple[LevelConfig, ...]
+) -> dict[str, pd.Series]:
+    """Each level's labels, resolved to the level's area ids by normal form
+    (``five-points`` -> the id of "Five Points"; see pipelines.label_match)."""
+    out = {}
+    for i, level in enumerate(levels):
+        column = s.label_column(level.name)
+        if column not in rows:
+            continue
+        if i == 0:
+            keys = area_keys(finest["area_id"], finest["name"])
+        elif level.parent_field:
+            keys = area_keys(normalize_area_ids(finest[level.parent_field]).dropna())
+        else:  # label-only level: the labels are the ids
+            out[level.name] = normalize_area_ids(rows[column])
+            continue
+        out[level.name] = resolve_labels(rows[column], keys)
+    return out
 
 
 @dataclass(frozen=True)
@@ -238,42 +272,29 @@ def measure_agreement(
     fine_at: _FineAnswers,
     ids: np.ndarray,
     parents: dict[str, pd.Series | None],
-    approximate: dict[str, bool],
+    levels: dict[str, LevelConfig],
 ) -> pd.DataFrame:
     """Agreement with the source's labels, per level and source (and ``all``).
 
-    Compared: located rows with a label naming a known area (at the finest
-    level) or any label (coarser levels) and a spatial answer.
+    ``labelled``: located rows with a label and a spatial answer; ``matched``:
+    those whose label names an area of the level; ``compared``: those with a
+    spatial answer at the level (at the finest level, only matched rows).
     ``point_in_polygon_agree`` counts the purely spatial answer (the parent of
     the point-in-polygon area at coarser levels); ``assigned_agree`` the final
-    assignment after the label rule.
+    assignment after the label rule; ``assigned_rows`` the rows given an area
+    of the level. Every level has an ``all`` row, labelled or not.
     """
     rows = []
     located = assigned[s.LOCATED].to_numpy(dtype=bool)
     source_code, sources = pd.factorize(assigned[s.SOURCE])
     has_spatial = fine_at.spatial >= 0
     for level, parent_of in parents.items():
-        if level not in labels_by_level:
-            continue
-        labels = labels_by_level[level]
-        if parent_of is None:  # finest level: compare positions in the layer
-            compared = located & (fine_at.label >= 0) & has_spatial
-            spatial_agree = fine_at.spatial == fine_at.label
-            assigned_agree = fine_at.position == fine_at.label
-        else:
-            parent_by_position = parent_of.reindex(ids).to_numpy(dtype=object)
-            spatial = parent_by_position[np.maximum(fine_at.spatial, 0)]
-            compared = located & labels.notna().to_numpy() & has_spatial
-            compared &= pd.notna(spatial)
-            spatial_agree = _same(spatial, labels.to_numpy())
-            assigned_agree = _same(
-                np.asarray(assigned[s.area_column(level)], dtype=object),
-                labels.to_numpy(),
-            )
+        counts = _level_counts(
+            assigned, labels_by_level.get(level), fine_at, ids, parent_of, level
+        )
         counts = {
-            "compared": compared,
-            "point_in_polygon_agree": compared & spatial_agree,
-            "assigned_agree": compared & assigned_agree,
+            k: v & located & has_spatial if k != "assigned_rows" else v
+            for k, v in counts.items()
         }
         sums = pd.DataFrame(
             {
@@ -282,14 +303,63 @@ def measure_agreement(
             },
             index=pd.Index(np.asarray(sources, dtype=object), name="source"),
         ).sort_index()
+        sums = sums[sums["labelled"] > 0]
         sums.loc[ALL_SOURCES] = {name: int(m.sum()) for name, m in counts.items()}
-        sums = sums.reset_index().assign(
-            level=level, approximate_layer=approximate[level]
+        rows.append(
+            sums.reset_index().assign(
+                level=level,
+                approximate_layer=levels[level].approximate_map,
+                from_label=levels[level].from_label,
+            )
         )
-        rows.append(sums[sums["compared"] > 0])
     if not rows:
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
     return pd.concat(rows, ignore_index=True)[AGREEMENT_COLUMNS]
+
+
+def _level_counts(
+    assigned: pd.DataFrame,
+    labels: pd.Series | None,
+    fine_at: _FineAnswers,
+    ids: np.ndarray,
+    parent_of: pd.Series | None,
+    level: str,
+) -> dict[str, np.ndarray]:
+    """Boolean masks of one level (see measure_agreement), before the located rule."""
+    area = np.asarray(assigned[s.area_column(level)], dtype=object)
+    has_area = pd.notna(area)
+    if labels is None:
+        none = np.zeros(len(assigned), dtype=bool)
+        return {
+            "labelled": none,
+            "matched": none,
+            "compared": none,
+            "point_in_polygon_agree": none,
+            "assigned_agree": none,
+            "assigned_rows": has_area,
+        }
+    has_label = labels.notna().to_numpy()
+    if parent_of is None:  # finest level: compare positions in the layer
+        matched = fine_at.label >= 0
+        compared = matched
+        spatial_agree = fine_at.spatial == fine_at.label
+        assigned_agree = fine_at.position == fine_at.label
+    else:
+        parent_by_position = parent_of.reindex(ids).to_numpy(dtype=object)
+        spatial = parent_by_position[np.maximum(fine_at.spatial, 0)]
+        known = set(pd.Series(parent_of.dropna().astype(str)).unique())
+        matched = has_label & labels.isin(known).to_numpy()
+        compared = has_label & pd.notna(spatial)
+        spatial_agree = _same(spatial, labels.to_numpy())
+        assigned_agree = _same(area, labels.to_numpy())
+    return {
+        "labelled": has_label,
+        "matched": matched & has_label,
+        "compared": compared,
+        "point_in_polygon_agree": compared & spatial_agree,
+        "assigned_agree": compared & assigned_agree,
+        "assigned_rows": has_area,
+    }
 
 
 def _same(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from geo.crs import LONLAT
 from geo.layer_quality import layer_quality_table
 from pipelines import schema as s
 from pipelines import store
+from pipelines.agreement import enforce_agreement
 from pipelines.analysis import refresh_analysis, validate_analysis_settings
 from pipelines.areas import agreement_dict
 from pipelines.catalog import load_finest_layer, load_population
@@ -62,6 +63,8 @@ class BuildReport:
     gaps: list[dict] = field(default_factory=list)
     leftovers_removed: tuple[str, ...] = ()  # crashed builds' files, described
     unchanged: bool = False  # an ingest of files all loaded before: store untouched
+    agreement_table: pd.DataFrame | None = None
+    agreement_warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -80,6 +83,7 @@ class BuildReport:
                 "netted_reversal_rows_and_originals": self.netted_rows,
             },
             "label_agreement": self.label_agreement,
+            "agreement_warnings": list(self.agreement_warnings),
             "files_added": self.files_added,
             "files_skipped_already_loaded": self.files_skipped,
             "as_of": self.as_of,
@@ -97,6 +101,7 @@ def run_build(
     progress: Progress | None = None,
     replace_sources: frozenset[str] = frozenset(),
     extra_tables: dict[str, pd.DataFrame] | None = None,
+    allow_low_agreement: bool = False,
 ) -> BuildReport:
     """Build (or update) the store described by ``settings``.
 
@@ -116,10 +121,19 @@ def run_build(
         replaces the previous one instead of adding to it).
     extra_tables : dict, optional
         Tables to write as they are (e.g. the simulated units roster).
+    allow_low_agreement : bool
+        Build even when a level is empty or its label agreement is below
+        ``settings.min_label_agreement`` (the problems become warnings).
 
     Returns
     -------
     BuildReport
+
+    Raises
+    ------
+    LowAgreementError
+        If a level is empty or disagrees with its labels (and not allowed);
+        the previous store is left untouched.
     """
     progress = progress or (lambda *_: None)
     work = (
@@ -154,7 +168,9 @@ def run_build(
                 {src.profile for src in settings.sources}
                 | {src.profile for src, _ in work}
             )
-            report = _derive(con, settings, finest, progress, origins)
+            report = _derive(
+                con, settings, finest, progress, origins, allow_low_agreement
+            )
     except _Unchanged:
         return BuildReport(
             **{**report, "files_added": 0, "files_skipped": skipped},
@@ -201,6 +217,7 @@ def _derive(
     finest: gpd.GeoDataFrame,
     progress: Progress,
     origins: dict[str, tuple[float, float]],
+    allow_low_agreement: bool = False,
 ) -> dict:
     """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
@@ -212,6 +229,11 @@ def _derive(
         store.file_load_order(con),
         origins,
     )
+    warnings = enforce_agreement(
+        derived.agreement, settings.min_label_agreement, allow_low_agreement
+    )
+    for warning in warnings:
+        log.warning("low label agreement: %s", warning)
     progress("Writing store", 1, 3)
     loaded = [
         tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()
@@ -255,6 +277,7 @@ def _derive(
                 "filtered": derived.filtered,
             },
             "analysis": analysis,
+            "agreement_warnings": list(warnings),
         },
     )
     progress("Building profiles", 3, 3)
@@ -269,6 +292,8 @@ def _derive(
         "calls": derived.calls,
         "netted_rows": derived.netted,
         "label_agreement": agreement_dict(derived.agreement),
+        "agreement_table": derived.agreement,
+        "agreement_warnings": warnings,
         "as_of": as_of,
         "placeholders": derived.placeholders,
         "gaps": [
@@ -310,7 +335,7 @@ def _area_table(
                 {
                     "level": level.name,
                     "area_id": layer["area_id"].astype(str).values,
-                    "name": layer["name"].astype(str).values,
+                    "name": _display_names(layer, level.name),
                     "population": layer["area_id"]
                     .map(population)
                     .astype("float64")
@@ -322,6 +347,14 @@ def _area_table(
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _display_names(layer: gpd.GeoDataFrame, level: str):
+    """Area names; an area without one reads "District 3" (level + id)."""
+    ids, names = layer["area_id"].astype(str), layer["name"].astype(str)
+    unnamed = (names == ids) | (names.str.strip() == "")
+    label = level.replace("_", " ").title()
+    return names.where(~unnamed, label + " " + ids).values
 
 
 def _sum_children(

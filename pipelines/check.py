@@ -52,7 +52,34 @@ def check_exports(
                 con, settings, finest, identities, order, origins
             )
             read = [(profile.name, Path(p).name) for p in files]
-            return quality_report(con, derived, finest, settings.levels[0].name, read)
+            return quality_report(
+                con,
+                derived,
+                finest,
+                settings.levels[0].name,
+                read,
+                settings.min_label_agreement,
+            )
+
+
+def used_layers_lines(settings: Settings) -> list[str]:
+    """Which config and area layers a check used, one line each.
+
+    Example
+    -------
+    >>> used_layers_lines(load_settings("mydept/beatprofile.toml"))[0]
+    'Config: mydept/beatprofile.toml (department: ...)'
+    """
+    lines = [f"Config: {settings.config_path} (department: {settings.department})"]
+    for level in settings.levels:
+        if level.polygons is not None:
+            how = f"polygons {level.polygons} (id `{level.id_field or 'id'}`)"
+        elif level.parent_field:
+            how = f"parent code `{level.parent_field}` on the finer polygons"
+        else:
+            how = "the incidents' own labels (from_label; map approximate)"
+        lines.append(f"  level {level.name}: {how}")
+    return lines
 
 
 def _quiet(*_) -> None:

@@ -62,6 +62,13 @@ from pipelines.draft_required import (
 )
 from pipelines.errors import InputFileError
 from pipelines.filters import propose_filters, render_filter_lines
+from pipelines.label_draft import (
+    LabelCandidate,
+    layer_fields,
+    point_areas,
+    rank_finest,
+    score_label_column,
+)
 from pipelines.locations import parse_point_text
 from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable
 from pipelines.sensitive import render_sensitive_lines
@@ -313,7 +320,7 @@ def draft_profile(
     guesses |= _guess_flags(cols, _taken(guesses))
     guesses = _settle_kind(guesses)
     guesses |= _guess_offense_and_id(cols, rows, _taken(guesses), warnings)
-    guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings)
+    guesses |= _guess_labels(cols, rows, area_ll, _taken(guesses), warnings, guesses)
     warnings += _missing_warnings(cols, guesses)
     code_column = guesses["offense_code"].value if "offense_code" in guesses else None
     offenses, width = offense_proposals(
@@ -1044,86 +1051,122 @@ def _with_street(cols: dict[str, _Column], address: _Column) -> str | tuple[str,
 # --- area labels -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class _Match:
-    """How well a label column's values match one attribute of the area layer."""
-
-    jaccard: float  # distinct labels vs distinct area values
-    rows: float  # share of labelled rows naming a known value
-    is_id: bool
-    field: str
-    note: str
-
-
 def _guess_labels(
     cols: dict[str, _Column],
     rows: pd.DataFrame,
     area_ll: gpd.GeoDataFrame | None,
     taken: set[str],
     warnings: list[str],
+    guesses: dict[str, Guess],
 ) -> dict[str, Guess]:
-    """Area-label columns; with areas, the one best matching the polygon ids."""
-    fields = _area_fields(area_ll) if area_ll is not None else {}
+    """Area-label columns scored by coverage, rows and point-in-polygon agreement
+    (pipelines.label_draft); the finest-level label and coarser levels."""
     out: dict[str, Guess] = {}
-    best: _Match | None = None
-    for col in cols.values():
-        if col.name in taken or not col.words & _LEVEL_WORDS or col.distinct > 5000:
+    picks = [
+        c
+        for c in cols.values()
+        if c.name not in taken and c.words & _LEVEL_WORDS and c.distinct <= 5000
+    ]
+    sample = np.unique(np.linspace(0, len(rows) - 1, min(len(rows), SAMPLE_ROWS)))
+    pip = _sample_pip(rows, sample.astype(int), guesses, area_ll)
+    scored: list[tuple[str, LabelCandidate | None]] = []
+    used: set[str] = set()
+    for col in picks:
+        level = _level_name(col, used)
+        labels = rows[col.name].iloc[sample.astype(int)].str.strip()
+        if area_ll is None:
+            scored.append((level, None))
+            out[f"label.{level}"] = Guess(
+                LabelSpec(col.name), 0.5, "header names an area level; not checked"
+            )
             continue
-        counts = rows[col.name].str.strip().value_counts().drop("", errors="ignore")
-        keys = normalize_area_ids(pd.Series(counts.index, dtype=object)).to_numpy()
-        match = max(
-            (_overlap(keys, counts.to_numpy(), f, *fields[f]) for f in fields),
-            default=None,
-        )
-        known = fields[match.field][0] if match else set()
+        cand = score_label_column(col.name, labels, area_ll, pip)
+        scored.append((level, cand))
         missing = tuple(
             str(v)
-            for v, k in zip(counts.index, keys, strict=True)
-            if _PLACEHOLDER.match(str(v)) and k not in known
+            for v in rows[col.name].str.strip().unique()
+            if _PLACEHOLDER.match(str(v))
+            and str(v) not in cand.values
+            and normalize_area_ids(pd.Series([v])).iloc[0] not in cand.values.values()
         )
-        level = "_".join(w.lower() for w in re.findall(r"[A-Za-z]+", col.name))
-        note = match.note if match else "header names an area level; not checked"
+        values = cand.values if cand.role == "finest" else {}
         out[f"label.{level}"] = Guess(
-            LabelSpec(col.name, missing), match.rows if match else 0.5, note
+            LabelSpec(col.name, missing, values),
+            cand.confidence,
+            cand.evidence(len(area_ll)),
         )
-        if (
-            match
-            and match.is_id
-            and match.rows >= 0.5
-            and (
-                best is None or (match.jaccard, match.rows) > (best.jaccard, best.rows)
-            )
-        ):
-            best = _Match(match.jaccard, match.rows, True, col.name, match.note)
-    if best:
-        out["area_label"] = Guess(best.field, best.rows, "best match to polygon ids")
-    elif fields:
-        warnings.append("no label column matches the area layer's ids")
-    return out
+    return out | _label_roles(scored, out, area_ll, warnings)
 
 
-def _overlap(
-    keys: np.ndarray, counts: np.ndarray, field: str, ids: set, is_id: bool
-) -> _Match:
-    hit = np.array([k in ids for k in keys], dtype=bool)
-    jaccard = hit.sum() / max(len(set(keys) | ids), 1)
-    rows = float(counts[hit].sum() / max(counts.sum(), 1))
-    kind = "polygon id" if is_id else "not unique per polygon: a parent code"
-    note = (
-        f"{rows:.1%} of rows name a value of `{field}` of the area layer ({kind}); "
-        f"{hit.sum()} of its {len(ids)} values seen"
+def _level_name(col: _Column, used: set[str]) -> str:
+    """The level a label column names: its first level word ("DISTRICT_ID" ->
+    district), or its whole header when that level is already taken."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", col.name)
+    level = next((w.lower() for w in words if w.lower() in _LEVEL_WORDS), None)
+    if level is None or level in used:
+        level = "_".join(w.lower() for w in re.findall(r"[A-Za-z]+", col.name))
+    used.add(level)
+    return level
+
+
+def _sample_pip(
+    rows: pd.DataFrame,
+    sample: np.ndarray,
+    guesses: dict[str, Guess],
+    area_ll: gpd.GeoDataFrame | None,
+) -> np.ndarray | None:
+    """Polygon position of each sampled row's point (-1: none), or None."""
+    if area_ll is None:
+        return None
+    if "lon" in guesses and "lat" in guesses:
+        pair, crs = (guesses["lon"].value, guesses["lat"].value), None
+    elif "x" in guesses and "crs" in guesses and guesses["crs"].value:
+        pair, crs = (guesses["x"].value, guesses["y"].value), guesses["crs"].value
+    else:
+        return None
+    x, y = _numbers(rows.iloc[sample], pair)  # type: ignore[arg-type]
+    x, y = np.where(_usable(x, y), x, np.nan), np.where(_usable(x, y), y, np.nan)
+    if crs is not None:
+        x, y = Transformer.from_crs(crs, LONLAT, always_xy=True).transform(x, y)
+    return point_areas(area_ll, np.asarray(x, float), np.asarray(y, float))
+
+
+def _label_roles(
+    scored: list[tuple[str, LabelCandidate | None]],
+    labels: dict[str, Guess],
+    area_ll: gpd.GeoDataFrame | None,
+    warnings: list[str],
+) -> dict[str, Guess]:
+    """``area_label`` (the finest level's column), ``labels.levels`` (level,
+    candidate) of the finest and coarser levels, ``layer.fields``."""
+    if area_ll is None:
+        return {}
+    out: dict[str, Guess] = {}
+    ranked = {c.column: (lv, c) for lv, c in scored if c is not None}
+    finest = rank_finest([c for _, c in ranked.values()])
+    id_field, name_field = layer_fields(area_ll)
+    out["layer.fields"] = Guess(
+        (id_field, name_field), 0.7 if id_field else 0.0, "unique attributes"
     )
-    return _Match(float(jaccard), rows, is_id, field, note)
-
-
-def _area_fields(area_ll: gpd.GeoDataFrame) -> dict[str, tuple[set, bool]]:
-    """Normalized values of each attribute of the area layer, and if they are ids."""
-    out = {}
-    for name in area_ll.columns.drop(area_ll.geometry.name):
-        values = normalize_area_ids(area_ll[name])
-        if values.notna().any():
-            unique = bool(values.notna().all() and not values.duplicated().any())
-            out[str(name)] = (set(values.dropna()), unique)
+    if finest is None:
+        warnings.append(
+            "no label column names most of the area layer's areas and agrees with "
+            "the points: the build will assign by location only"
+        )
+    else:
+        level = ranked[finest.column][0]
+        out["area_label"] = Guess(
+            finest.column, finest.confidence, labels[f"label.{level}"].evidence
+        )
+        for label, (area, ratio) in finest.fuzzy.items():
+            warnings.append(
+                f"`{finest.column}` value '{label}' matched area {area} only "
+                f"fuzzily (ratio {ratio:.2f}): check the values map"
+            )
+    levels = [(lv, c) for lv, c in ranked.values() if c is finest]
+    coarser = [(lv, c) for lv, c in ranked.values() if c.role == "coarser"]
+    levels += sorted(coarser, key=lambda p: -p[1].distinct)
+    out["labels.levels"] = Guess(tuple(levels), 1.0, "finest first")
     return out
 
 
@@ -1249,29 +1292,68 @@ def _location_lines(g: dict[str, Guess]) -> list[str]:
 
 
 def _label_lines(g: dict[str, Guess]) -> list[str]:
-    active = g["area_label"].value if "area_label" in g else None
+    """[labels]: the finest and coarser levels active (the finest with its
+    values map as a sub-table), other label columns as comments."""
+    active = (
+        {lv for lv, _ in g["labels.levels"].value} if "labels.levels" in g else set()
+    )
+    finest = g["area_label"].value if "area_label" in g else None
     lines = [
         "",
         "[labels]",
         "# level = the department's own area code. The level must also be a",
-        "# [[levels]] name in beatprofile.toml, or the build rejects the label.",
+        "# [[levels]] name in beatprofile.toml, or the build ignores the label.",
     ]
     others: list[str] = []
+    table: list[str] = []
     for key, guess in g.items():
         if not key.startswith("label."):
             continue
+        level = key.removeprefix("label.")
         spec: LabelSpec = guess.value  # type: ignore[assignment]
         missing = f", missing = {toml_value(spec.missing)}" if spec.missing else ""
         column = toml_value(spec.column)
-        entry = f"{key.removeprefix('label.')} = {{ column = {column}{missing} }}"
-        if spec.column == active:
-            note = f"{guess.evidence} (confidence {guess.confidence:.2f})"
-            lines += [*_comment(note), entry]
+        entry = f"{level} = {{ column = {column}{missing} }}"
+        note = f"{guess.evidence} (confidence {guess.confidence:.2f})"
+        if spec.column == finest:
+            table = _finest_label_table(level, spec, note, g)
+        elif level in active:
+            check = "CHECK: a coarser level (from_label = true in beatprofile.toml); "
+            lines += [*_comment(check + note), entry]
         else:
             others += [*_comment(guess.evidence), f"# {entry}"]
     if others:
         lines += ["# Other label columns: uncomment those with a level in your config"]
-    return lines + others
+    return lines + others + table
+
+
+def _finest_label_table(
+    level: str, spec: LabelSpec, note: str, g: dict[str, Guess]
+) -> list[str]:
+    lines = ["", f"[labels.{level}]", *_comment(note)]
+    lines.append(f"column = {toml_value(spec.column)}")
+    if spec.missing:
+        lines.append(f"missing = {toml_value(spec.missing)}")
+    if not spec.values:
+        return lines
+    fuzzy = next(c.fuzzy for lv, c in g["labels.levels"].value if lv == level)
+    lines += [
+        "",
+        f"[labels.{level}.values]",
+        *_comment(
+            "Labels written differently from the layer's ids, and the area id each "
+            "names (matched by name or normal form; the build matches those by "
+            "itself too). Fuzzy matches are marked CHECK."
+        ),
+    ]
+    for label, area in sorted(spec.values.items()):
+        mark = (
+            f"  # CHECK: fuzzy match, ratio {fuzzy[label][1]:.2f}"
+            if label in fuzzy
+            else ""
+        )
+        lines.append(f"{toml_value(label)} = {toml_value(area)}{mark}")
+    return lines
 
 
 def _flag_lines(g: dict[str, Guess]) -> list[str]:

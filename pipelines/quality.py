@@ -17,6 +17,11 @@ import shapely
 from geo.io import normalize_area_ids
 from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
+from pipelines.agreement import (
+    DEFAULT_MIN_AGREEMENT,
+    agreement_lines,
+    agreement_problems,
+)
 from pipelines.areas import ALL_SOURCES
 from pipelines.derive import DeriveSummary
 from pipelines.gaps import describe_gaps, gaps_from_daily
@@ -110,6 +115,7 @@ class QualityReport:
     disagreements: pd.DataFrame
     layer_lines: tuple[str, ...] = ()
     data_lines: tuple[str, ...] = ()  # placeholder coordinates and data gaps
+    min_agreement: float = DEFAULT_MIN_AGREEMENT
 
     def sources(self) -> pd.DataFrame:
         """The per-file figures summed per source."""
@@ -146,6 +152,7 @@ def quality_report(
     finest: gpd.GeoDataFrame,
     fine_level: str,
     files: list[tuple[str, str]] | None = None,
+    min_agreement: float = DEFAULT_MIN_AGREEMENT,
 ) -> QualityReport:
     """Everything ``beatprofile check`` prints, from a (scratch) store's tables."""
     unmapped = con.execute(
@@ -166,6 +173,7 @@ def quality_report(
         unmapped=unmapped,
         disagreements=largest_disagreements(incidents, finest, fine_level),
         layer_lines=tuple(layer_overlaps_and_gaps(finest).summary_lines(fine_level)),
+        min_agreement=min_agreement,
         data_lines=tuple(placeholder_and_gap_lines(con)),
     )
 
@@ -250,14 +258,11 @@ def format_quality_report(report: QualityReport) -> str:
             lines.append(
                 f"    {code[s.OFFENSE_CODE]} ({code[s.OFFENSE_DESC]}): {code['rows']:,} rows"
             )
-        agreement = report.agreement[report.agreement["source"] == src["source"]]
-        for _, agree in agreement.iterrows():
-            lines.append(
-                f"  label agreement, {agree['level']}: "
-                f"{agree['assigned_agree'] / agree['compared']:.2%} assigned, "
-                f"{agree['point_in_polygon_agree'] / agree['compared']:.2%} "
-                f"point-in-polygon ({agree['compared']:,} rows)"
-            )
+    lines += [f"  {line}" for line in agreement_lines(report.agreement)]
+    lines += [
+        f"  Warning: `beatprofile build` would fail: {problem}"
+        for problem in agreement_problems(report.agreement, report.min_agreement)
+    ]
     if len(report.disagreements):
         lines.append(
             "Largest disagreements with the source's own label (finest level):"

@@ -79,6 +79,7 @@ class Settings:
     levels: tuple[LevelConfig, ...]
     store_path: Path
     tolerance_m: float = 1.0
+    min_label_agreement: float = 0.8
     min_count_public: int = 3
     tiles: str | None = None
     tiles_attribution: str | None = None
@@ -135,6 +136,7 @@ def load_settings(path: str | Path) -> Settings:
         tolerance_m=_number(
             doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
         ),
+        min_label_agreement=_share(doc.get("assignment", {}), path),
         min_count_public=_min_count(doc.get("public", {}), path),
         tiles=os.environ.get("BEATPROFILE_TILES") or doc.get("map", {}).get("tiles"),
         tiles_attribution=doc.get("map", {}).get(
@@ -248,6 +250,16 @@ def _min_count(section: dict, path: Path) -> int:
             "min_count = 3 (the default) or higher"
         )
     return int(value)
+
+
+def _share(section: dict, path: Path) -> float:
+    value = _number(section, "min_label_agreement", 0.8, "[assignment]", path)
+    if not 0 <= value <= 1:
+        raise ConfigError(
+            f"{path}: [assignment] `min_label_agreement` is a share between 0 and 1 "
+            f"(e.g. 0.8 for 80%); found {value!r}"
+        )
+    return value
 
 
 def _resolve(base: Path, value: str) -> Path:

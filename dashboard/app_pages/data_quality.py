@@ -13,6 +13,11 @@ MAX_POINTS = 2000
 path, meta = loaders.open_store_or_stop()
 
 st.title("Data quality")
+for warning in meta.get("agreement_warnings") or []:
+    st.error(
+        f"Built with --allow-low-agreement: {warning}. Area figures at this level "
+        "are not trustworthy; do not publish them until this is fixed."
+    )
 files = loaders.load_file_quality(path)
 sources = summarize_sources(files)
 st.caption(

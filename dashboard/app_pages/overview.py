@@ -25,8 +25,18 @@ measure = st.radio(
     key=state.OVERVIEW_MEASURE,
 )
 areas = loaders.load_areas(path, filters.level)
+if areas.empty:
+    st.error(
+        f"No {filters.level} areas in this store: no incident was assigned to any "
+        f"{filters.level}. See the label agreement on the Data quality page and the "
+        f"[labels] {filters.level} entry of the source profile."
+    )
+    st.stop()
 table = summarize_areas(areas, loaders.load_area_counts(path, filters), filters.days)
-value_col = "n" if measure == "count" else "rate_per_1000"
+has_rates = bool(table["rate_per_1000"].notna().any())
+value_col = "n" if measure == "count" or not has_rates else "rate_per_1000"
+if measure != "count" and not has_rates:
+    st.info("No population table for this level: shaded by count.")
 shaded = areas[["area_id", "geometry"]].merge(table, on="area_id")
 if filters.level in meta.get("approximate_levels", []):
     st.warning(
@@ -47,7 +57,7 @@ with map_column:
         [
             ("area_id", filters.level.capitalize()),
             ("n", "Incidents"),
-            ("rate_per_1000", "Per 1,000 residents"),
+            *([("rate_per_1000", "Per 1,000 residents")] if has_rates else []),
         ],
         legend_title=state.MEASURES[measure],
         tiles=meta.get("tiles") or None,
@@ -79,7 +89,7 @@ with table_column:
             filters.level.capitalize(),
             "Name",
             "Incidents",
-            "Per 1,000 residents",
+            *(["Per 1,000 residents"] if has_rates else []),
             "Per km²",
         ]
     ]

@@ -70,6 +70,12 @@ CONFIG = {
     "Emergency response, median (min)": st.column_config.NumberColumn(format="%.1f"),
     "Response, 90th pct (min)": st.column_config.NumberColumn(format="%.1f"),
 }
+if loaders.load_areas(path, level).empty:
+    st.error(
+        f"No {level} areas in this store: no incident was assigned to any {level}. "
+        "See the label agreement on the Data quality page."
+    )
+    st.stop()
 summary = summary_table(level)
 st.dataframe(summary, hide_index=True, width="stretch", column_config=CONFIG)
 if summary["Calls"].isna().all():
