@@ -104,6 +104,19 @@ DEPARTMENTS = (
         finest_label="dc_dist",
         parents={"division": "DIV_CODE"},
     ),
+    Department(
+        key="denver_traffic",
+        exports=("denver_traffic/crime_2014_2019_extract.csv.gz",),
+        layer="denver/statistical_neighborhoods.zip",
+        level="neighborhood",
+        id_field="NBHD_ID",
+        name_field="NBHD_NAME",
+        analysis_crs="EPSG:26913",
+        lon_column="GEO_LON",
+        lat_column="GEO_LAT",
+        finest_label="NEIGHBORHOOD_ID",
+        non_crime_flags={"IS_CRIME": "0"},
+    ),
 )
 
 
