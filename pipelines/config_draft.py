@@ -12,6 +12,7 @@ Every guess has a comment; unverified ones say CHECK.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -65,7 +66,7 @@ def draft_config(
     str
     """
     base = config_path.resolve().parent
-    rel = lambda p: os.path.relpath(Path(p).resolve(), base)  # noqa: E731
+    rel = lambda p: _relative(Path(p), base)  # noqa: E731
     crs = utm_crs(areas)
     id_field, name_field = layer_fields(areas.to_crs(LONLAT))
     levels = draft.guesses.get("labels.levels")
@@ -98,7 +99,7 @@ def draft_config(
         "",
         "[[sources]]",
         f"profile = {toml_value(rel(profile_path))}",
-        f"files = [{toml_value(rel(export_path))}]",
+        *_files_lines(export_path, rel),
         "",
         "[[levels]]",
         f"name = {toml_value(finest_name)}",
@@ -108,6 +109,31 @@ def draft_config(
     for level, cand in coarser:
         lines += ["", "[[levels]]", *_coarser_lines(level, cand)]
     return "\n".join(lines) + "\n"
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to the config's folder, or absolute when that climbs
+    more than two folders (a layer elsewhere on the machine)."""
+    relative = os.path.relpath(path.resolve(), base)
+    return str(path.resolve()) if relative.startswith("../../..") else relative
+
+
+def _files_lines(export_path: Path, rel) -> list[str]:
+    """The source's files: a pattern when sibling exports share the name's shape
+    (``crimes_2017.csv`` and ``crimes_2018.csv`` -> ``crimes_*.csv``)."""
+    export_path = Path(export_path)
+    pattern = re.sub(r"\d+", "*", export_path.name)
+    matches = sorted(export_path.parent.glob(pattern)) if "*" in pattern else []
+    if len(matches) < 2:
+        return [f"files = [{toml_value(rel(export_path))}]"]
+    shown = ", ".join(p.name for p in matches[:4]) + (
+        ", ..." if len(matches) > 4 else ""
+    )
+    return [
+        f"# CHECK: {len(matches)} exports in that folder match this pattern ({shown});",
+        "# list only those with the same layout as the drafted one.",
+        f"files = [{toml_value(str(Path(rel(export_path)).parent / pattern))}]",
+    ]
 
 
 def _field_lines(id_field: str | None, name_field: str | None) -> list[str]:

@@ -160,7 +160,7 @@ def score_label_column(
     fuzzy = fuzzy_pairs([v for v, a in resolved.items() if a is None], keys, text_by_id)
     resolved |= {v: a for v, (a, _) in fuzzy.items()}
     mapped = labels.map(lambda v: resolved.get(str(v)) if pd.notna(v) else None)
-    coverage = len({a for a in resolved.values() if a}) / max(len(ids), 1)
+    coverage = _coverage({a for a in resolved.values() if a}, ids, pip)
     rows = float(mapped.notna().sum() / max(labels.notna().sum(), 1))
     agreement, purity = _against_points(labels, mapped, ids, pip)
     values = {v: a for v, a in resolved.items() if a is not None and a not in ids_of(v)}
@@ -197,6 +197,16 @@ def _key_sets(area_ll: gpd.GeoDataFrame):
         ids = values.tolist()
         names = [v for field_values in unique.values() for v in field_values]
         yield target, ids, area_keys(ids * len(unique), names)
+
+
+def _coverage(covered: set[str], ids: list[str], pip: np.ndarray | None) -> float:
+    """Share of the layer the labels name: of the areas, or, when sampled points
+    are located, of the points (an extract of one district covers its points)."""
+    by_areas = len(covered) / max(len(ids), 1)
+    if pip is None or not (pip >= 0).any():
+        return by_areas
+    located = np.asarray(ids, dtype=object)[pip[pip >= 0]]
+    return max(by_areas, float(np.isin(located, list(covered)).mean()))
 
 
 def _against_points(

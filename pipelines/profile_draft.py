@@ -213,6 +213,27 @@ _LEVEL_WORDS = {
     "psa",
     "nhd",
     "patrol",
+    "dist",
+    "nbhd",
+    "hood",
+    "pct",
+    "sect",
+    "div",
+    "reporting",
+    "rpt",
+}
+# Abbreviated level words -> the level they name.
+_LEVEL_ALIASES = {
+    "dist": "district",
+    "nbhd": "neighborhood",
+    "nhd": "neighborhood",
+    "hood": "neighborhood",
+    "neighbourhood": "neighborhood",
+    "pct": "precinct",
+    "sect": "sector",
+    "div": "division",
+    "reporting": "area",
+    "rpt": "area",
 }
 _LON, _LAT = {"longitude", "lon", "long", "lng"}, {"latitude", "lat"}
 _X, _Y = {"x", "xcoord", "easting"}, {"y", "ycoord", "northing"}
@@ -1103,6 +1124,7 @@ def _level_name(col: _Column, used: set[str]) -> str:
     district), or its whole header when that level is already taken."""
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", col.name)
     level = next((w.lower() for w in words if w.lower() in _LEVEL_WORDS), None)
+    level = _LEVEL_ALIASES.get(level, level) if level else None
     if level is None or level in used:
         level = "_".join(w.lower() for w in re.findall(r"[A-Za-z]+", col.name))
     used.add(level)
