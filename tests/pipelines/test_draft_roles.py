@@ -15,7 +15,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -23,18 +22,13 @@ from pipelines import schema as s
 from pipelines.errors import ConfigError
 from pipelines.ingest import normalize_export
 from pipelines.profile_draft import detect_date_formats, draft_profile
-from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable
 from pipelines.source_profile import load_source_profile
+from tests.pipelines.test_profile_draft import make_table
 
 REPO = Path(__file__).resolve().parents[2]
 MISSOURI_EAST_M = "EPSG:26996"
 
 
-def make_table(columns: dict[str, list[str]], name: str = "export.csv") -> ExportTable:
-    frame = pd.DataFrame(columns, dtype=object)
-    frame[LINE_COLUMN] = np.arange(2, len(frame) + 2)
-    frame[PROBLEM_COLUMN] = None
-    return ExportTable(file_name=name, sha256="0" * 64, encoding="utf-8", rows=frame)
 
 
 def lonlat(n: int) -> dict[str, list[str]]:
