@@ -135,7 +135,7 @@ def _print_report(report: BuildReport, report_json: Path | None) -> None:
 
 
 def _print_agreement(report: BuildReport) -> None:
-    from pipelines.agreement import agreement_lines
+    from pipelines.ingest.agreement import agreement_lines
 
     table = report.agreement_table
     if table is not None:
@@ -266,8 +266,8 @@ def profile_init(
     """
     import geopandas as gpd
 
-    from pipelines.profile_draft import draft_profile
-    from pipelines.readers import read_export
+    from pipelines.ingest.draft.profile import draft_profile
+    from pipelines.ingest.readers import read_export
 
     layer = None
     if areas is not None:
@@ -303,7 +303,7 @@ def profile_init(
 
 def _draft_config(draft, layer, areas: Path, file: Path, profile: Path) -> Path:
     """Write beatprofile.toml beside the profile (never over an existing one)."""
-    from pipelines.config_draft import draft_config
+    from pipelines.ingest.draft.config import draft_config
 
     target = profile.parent / "beatprofile.toml"
     if target.exists():
@@ -336,8 +336,8 @@ def check(
 
     Example: beatprofile check profiles/stlouis_slmpd.toml june2019.csv
     """
-    from pipelines.check import check_exports, used_layers_lines
-    from pipelines.quality import format_quality_report
+    from pipelines.ingest.check import check_exports, used_layers_lines
+    from pipelines.ingest.quality import format_quality_report
     from pipelines.store import stale_builds
 
     settings = _settings(config, None)
@@ -389,7 +389,7 @@ def simulate_cad_command(
 
     Example: beatprofile simulate-cad --seed 7
     """
-    from pipelines.simulate_run import simulate_into_store
+    from pipelines.workload.simulate_run import simulate_into_store
 
     settings = _settings(config, store)
     if not settings.store_path.exists():
@@ -435,8 +435,8 @@ def report_packet(
     """
     import pandas as pd
 
-    from pipelines.packet import assemble_packet
-    from pipelines.packet_pdf import write_packet_pdf
+    from pipelines.analysis.packet import assemble_packet
+    from pipelines.render.packet_pdf import write_packet_pdf
     from pipelines.store import connect_read_only
 
     settings = _settings(config, store)
@@ -478,14 +478,14 @@ def report_watch_meeting(
 
     Example: beatprofile report watch-meeting --area 15 --out tower-grove-south.pdf
     """
-    from dashboard.offline_export import write_watch_meeting
+    from pipelines.community.watch_report import build_watch_report
+    from pipelines.render.offline_export import write_watch_meeting
     from pipelines.store import connect_read_only
-    from pipelines.watch_report import build_watch_report
 
     settings = _settings(config, store)
     con = connect_read_only(settings.store_path)
     try:
-        from pipelines.label_match import find_area
+        from pipelines.ingest.label_match import find_area
         from pipelines.queries import read_areas
 
         chosen = level or settings.level_names[0]
@@ -516,7 +516,7 @@ def priorities_import(
 
     Example: beatprofile priorities import november.csv
     """
-    from pipelines.priorities import import_concerns_csv
+    from pipelines.community.priorities import import_concerns_csv
 
     settings = _settings(config, store)
     added = import_concerns_csv(settings.store_path, file)
@@ -568,8 +568,8 @@ def demo(
 
 
 def _run_streamlit(settings: Settings, port: int, address: str) -> None:
-    from dashboard.assets import ensure_map_assets
-    from dashboard.server import streamlit_command
+    from beatprofile.server import streamlit_command
+    from pipelines.render.assets import ensure_map_assets
 
     ensure_map_assets()
     env = {

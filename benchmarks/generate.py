@@ -50,7 +50,7 @@ from benchmarks.layout import (  # noqa: E402
     write_months,
     write_readme,
 )
-from pipelines.readers import read_export  # noqa: E402
+from pipelines.ingest.readers import read_export  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import loaders, state
-from dashboard.text import md_escape
 from pipelines.queries import Filters
+from pipelines.render.text import md_escape
 
 
 def sidebar_filters(path: str, with_categories: bool = True) -> Filters:

@@ -17,13 +17,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pipelines import beat_plans, priorities, queries
+from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
+from pipelines.community import beat_plans, priorities
+from pipelines.community.watch_report import WatchReport, build_watch_report
 from pipelines.errors import StoreError
 from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.queries import Filters
 from pipelines.store import connect_read_only
-from pipelines.watch_report import WatchReport, build_watch_report
 
 
 def store_path() -> Path:
@@ -162,7 +163,7 @@ def load_quarantined_points(
 
 @st.cache_data(show_spinner=False)
 def load_placeholders(path: str) -> pd.DataFrame:
-    from pipelines.placeholders import load_placeholders
+    from pipelines.ingest.placeholders import load_placeholders
 
     return load_placeholders(_cursor(path))
 
@@ -177,7 +178,7 @@ def load_backtest_skipped(path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def load_data_gaps(path: str) -> pd.DataFrame:
-    from pipelines.gaps import load_gaps
+    from pipelines.analysis.gaps import load_gaps
 
     return load_gaps(_cursor(path))
 
@@ -245,7 +246,7 @@ def load_workload(path: str, level: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def load_packet_pdf(path: str, week_end: str) -> bytes:
-    from pipelines.packet import packet_pdf_bytes
+    from pipelines.render.packet_pdf import packet_pdf_bytes
 
     return packet_pdf_bytes(_cursor(path), week_end)
 

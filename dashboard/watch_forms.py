@@ -3,9 +3,9 @@
 Analyst view only: the page stops before calling these in presentation mode,
 and no public output reads what is typed here (concern notes, plan titles,
 analysis notes, responses). Each form checks its input through the library
-(:mod:`pipelines.priorities`, :mod:`pipelines.beat_plans`) and shows the
+(:mod:`pipelines.community.priorities`, :mod:`pipelines.community.beat_plans`) and shows the
 library's message with ``st.error``. A save releases the app's read-only
-connection, writes with :func:`pipelines.priorities.open_store_for_write`,
+connection, writes with :func:`pipelines.store.open_store_for_write`,
 clears the watch-meeting caches and reruns, so the page shows the new state
 and a one-line confirmation.
 """
@@ -22,11 +22,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state
-from dashboard.public_maps import make_assessment_map
-from dashboard.text import md_escape
-from pipelines import beat_plans, plan_export, priorities
 from pipelines import schema as s
+from pipelines import store
+from pipelines.community import beat_plans, priorities
 from pipelines.errors import BeatprofileError
+from pipelines.render import plan_export
+from pipelines.render.public_maps import make_assessment_map
+from pipelines.render.text import md_escape
 
 NOTE_PREVIEW = 40
 _CONCERN_INPUTS = (state.CONCERN_NOTE,)
@@ -220,7 +222,7 @@ def _save(
 
 
 def _write_status(path: str, concern_id: str, status: str) -> None:
-    with priorities.open_store_for_write(Path(path)) as con:
+    with store.open_store_for_write(Path(path)) as con:
         priorities.set_concern_status(con, concern_id, status)
 
 
@@ -232,14 +234,14 @@ def _write_plan(
     categories: Sequence[str],
     notes: str,
 ) -> None:
-    with priorities.open_store_for_write(Path(path)) as con:
+    with store.open_store_for_write(Path(path)) as con:
         beat_plans.add_plan(con, level, area_id, title, categories, notes.strip())
 
 
 def _write_response(
     path: str, plan_id: str, description: str, start: date, end: date | None
 ) -> None:
-    with priorities.open_store_for_write(Path(path)) as con:
+    with store.open_store_for_write(Path(path)) as con:
         beat_plans.add_response(con, plan_id, description, start, end)
 
 

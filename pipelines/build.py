@@ -22,21 +22,21 @@ from geo.crs import LONLAT
 from geo.layer_quality import layer_quality_table
 from pipelines import schema as s
 from pipelines import store
-from pipelines.agreement import enforce_agreement
-from pipelines.analysis import refresh_analysis, validate_analysis_settings
-from pipelines.areas import agreement_dict
+from pipelines.analysis.gaps import refresh_gaps
+from pipelines.analysis.profiles import build_profiles
+from pipelines.analysis.refresh import refresh_analysis, validate_analysis_settings
 from pipelines.catalog import load_finest_layer, load_population
-from pipelines.dedupe import RecordIdentity
-from pipelines.derive import derive_incidents
-from pipelines.gaps import refresh_gaps
-from pipelines.placeholders import source_origins
-from pipelines.profiles import build_profiles
-from pipelines.quality import file_quality
+from pipelines.community.user_tables import carry_over, copy_before_swap
+from pipelines.ingest.agreement import enforce_agreement
+from pipelines.ingest.areas import agreement_dict
+from pipelines.ingest.dedupe import RecordIdentity
+from pipelines.ingest.derive import derive_incidents
+from pipelines.ingest.placeholders import source_origins
+from pipelines.ingest.quality import file_quality
+from pipelines.ingest.source_profile import load_source_profile
+from pipelines.ingest.staging import Progress, stage_files
 from pipelines.settings import Settings, SourceConfig
-from pipelines.source_profile import load_source_profile
-from pipelines.staging import Progress, stage_files
-from pipelines.user_tables import carry_over, copy_before_swap
-from pipelines.workload_tables import refresh_workload
+from pipelines.workload.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ CATEGORY: Final = "category"
 SENSITIVE: Final = "sensitive"
 # True when a rule of the source profile (exact code, range or keyword) gave the
 # category; False when only its `default` did: never classified as sensitive or
-# not, so never published (pipelines.public).
+# not, so never published (pipelines.community.public).
 CLASSIFIED: Final = "classified"
 OCCURRED_AT: Final = "occurred_at"
 REPORTED_AT: Final = "reported_at"

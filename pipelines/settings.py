@@ -61,7 +61,7 @@ class LevelConfig:
 class AnalysisSettings:
     """Hotspot, ranking and back-test parameters (``[hotspots]``, ``[rankings]``,
     ``[harm]`` and ``[backtest]`` in the config); defaults in the dataclasses of
-    :mod:`pipelines.hotspots`, :mod:`pipelines.rankings`, :mod:`pipelines.backtest`."""
+    :mod:`pipelines.analysis.hotspots`, :mod:`pipelines.analysis.rankings`, :mod:`pipelines.analysis.backtest`."""
 
     hotspots: dict = field(default_factory=dict)
     ranking_weights: dict = field(default_factory=dict)

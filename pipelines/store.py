@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import time
 
 try:  # POSIX; elsewhere writes and swaps are not serialised by a lock
     import fcntl
@@ -26,8 +27,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.dedupe import UNIQUE_ID, RecordIdentity
 from pipelines.errors import StoreError
+from pipelines.ingest.dedupe import UNIQUE_ID, RecordIdentity
 
 log = logging.getLogger(__name__)
 
@@ -341,3 +342,59 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             [name],
         ).fetchone()[0]
     )
+
+
+@contextlib.contextmanager
+def open_store_for_write(
+    store_path: Path, timeout: float = 10.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store read-write for a moment; checkpoint and close on exit.
+
+    Retries every 0.2 s while another process holds the file.
+
+    Raises
+    ------
+    StoreError
+        If the store does not exist, or is still held after ``timeout`` seconds.
+    """
+    store_path = Path(store_path)
+    if not store_path.is_file():
+        raise StoreError(
+            f"no store at {store_path}; build one with `beatprofile build`"
+        )
+    with user_tables_lock(store_path):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                con = duckdb.connect(str(store_path))
+                break
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"cannot write to {store_path}: it is open in another "
+                        f"program ({exc}). Close the dashboard or the other "
+                        "command, then retry"
+                    ) from exc
+                time.sleep(0.2)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
+def connect_other_read_only(path: Path, purpose: str) -> duckdb.DuckDBPyConnection:
+    """Open another store file (the one a build replaces) read-only for ``purpose``.
+
+    Raises
+    ------
+    StoreError
+        If it cannot be opened (another program is writing to it).
+    """
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot read the {purpose} of {path} ({exc}); close the "
+            "program writing to it and run the build again"
+        ) from exc

@@ -5,10 +5,14 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import loaders, state
-from dashboard.charts import hour_weekday_heatmap, weekly_trend_chart
 from dashboard.filters import describe_filters, sidebar_filters
-from dashboard.text import md_escape
-from pipelines.profiles import align_prior_year, compare_categories, profile_sentences
+from pipelines.analysis.profiles import (
+    align_prior_year,
+    compare_categories,
+    profile_sentences,
+)
+from pipelines.render.charts import hour_weekday_heatmap, weekly_trend_chart
+from pipelines.render.text import md_escape
 
 path, meta = loaders.open_store_or_stop()
 

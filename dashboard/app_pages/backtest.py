@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard import loaders, state
-from dashboard.charts import pai_curve_chart, pai_over_time_chart
-from pipelines.backtest import summarize_backtest
-from pipelines.method_choice import choose_default_method, method_label
+from pipelines.analysis.backtest import summarize_backtest
+from pipelines.analysis.method_choice import choose_default_method, method_label
+from pipelines.render.charts import pai_curve_chart, pai_over_time_chart
 
 path, meta = loaders.open_store_or_stop()
 table = loaders.load_backtest(path)

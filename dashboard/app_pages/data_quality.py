@@ -4,9 +4,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders
-from dashboard.point_maps import make_point_map
 from pipelines import schema as s
-from pipelines.quality import summarize_sources
+from pipelines.ingest.quality import summarize_sources
+from pipelines.render.point_maps import make_point_map
 
 MAX_POINTS = 2000
 

@@ -5,16 +5,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state
-from dashboard.cell_maps import (
+from dashboard.selection import clicked_feature_id
+from pipelines.analysis.method_choice import choose_default_method
+from pipelines.exports import RANKING_COLUMNS, cell_id_from_feature, to_csv_text
+from pipelines.render.cell_maps import (
     EMERGING_COLOURS,
     GI_COLOURS,
     make_class_map,
     make_value_map,
 )
-from dashboard.selection import clicked_feature_id
-from dashboard.text import md_escape
-from pipelines.exports import RANKING_COLUMNS, cell_id_from_feature, to_csv_text
-from pipelines.method_choice import choose_default_method
+from pipelines.render.text import md_escape
 
 METHODS = {
     "gi": "Gi* hot and cold spots (significance after FDR)",

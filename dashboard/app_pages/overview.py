@@ -5,9 +5,9 @@ from streamlit_folium import st_folium
 
 from dashboard import loaders, state
 from dashboard.filters import describe_filters, sidebar_filters
-from dashboard.maps import make_choropleth
 from dashboard.selection import clicked_area_id
-from pipelines.profiles import summarize_areas
+from pipelines.analysis.profiles import summarize_areas
+from pipelines.render.maps import make_choropleth
 
 PROFILE_PAGE = "app_pages/area_profile.py"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loaders
-from pipelines.compstat import (
+from pipelines.analysis.compstat import (
     FLAG_LEGEND,
     compstat_table,
     latest_complete_week_end,

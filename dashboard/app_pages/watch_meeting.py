@@ -2,7 +2,7 @@
 
 ``?mode=present`` hides the sidebar, toolbar and organiser tools; ``&level=``
 and ``&area=`` pick the area. Every figure comes from
-:func:`pipelines.watch_report.build_watch_report` (public-safe by
+:func:`pipelines.community.watch_report.build_watch_report` (public-safe by
 construction); injected HTML is static CSS only, data text is escaped.
 """
 
@@ -12,10 +12,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state, watch_forms
-from dashboard.offline_export import watch_meeting_html
-from dashboard.public_maps import make_public_map, public_monthly_chart
-from dashboard.text import md_escape
-from pipelines.watch_export import static_bytes
+from pipelines.render.offline_export import watch_meeting_html
+from pipelines.render.public_maps import make_public_map, public_monthly_chart
+from pipelines.render.text import md_escape
+from pipelines.render.watch_export import static_bytes
 
 MAP_HEIGHT = 860
 MARKERS = {"up": ":red[**▲**]", "down": ":blue[**▼**]", "same": ":gray[**●**]"}

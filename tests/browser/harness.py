@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from dashboard.server import streamlit_command
+from beatprofile.server import streamlit_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import (

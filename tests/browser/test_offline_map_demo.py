@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.assets import ensure_map_assets
+from pipelines.render.assets import ensure_map_assets
 from tests.browser.harness import (
     MAP_IFRAME_TITLE,
     GuardedPage,
@@ -27,7 +27,7 @@ DEMO_APP = textwrap.dedent(
     from shapely.geometry import box
     from streamlit_folium import st_folium
 
-    from dashboard.maps import make_choropleth
+    from pipelines.render.maps import make_choropleth
 
     MARKUP = "<b>bold</b> <img src=x onerror=alert(1)>"
     rows = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.assets import STATIC_DIR, ensure_map_assets
 from pipelines.catalog import DASHBOARD_APP
+from pipelines.render.assets import STATIC_DIR, ensure_map_assets
 from tests.browser.harness import (
     GuardedPage,
     map_frame,
@@ -57,7 +57,8 @@ def test_clicking_a_neighborhood_opens_its_profile(
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('h1') || "
-        "document.querySelector('h1').innerText !== 'Overview'", timeout=60_000,
+        "document.querySelector('h1').innerText !== 'Overview'",
+        timeout=60_000,
     )
     wait_for_app_idle(page)
     page.wait_for_timeout(1500)

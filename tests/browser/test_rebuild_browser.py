@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from dashboard.assets import STATIC_DIR, ensure_map_assets
 from pipelines.build import run_build
 from pipelines.catalog import DASHBOARD_APP, REPO_ROOT, SAMPLE_CONFIG, SAMPLE_DIR
+from pipelines.render.assets import STATIC_DIR, ensure_map_assets
 from pipelines.settings import SourceConfig
 from tests.browser.harness import GuardedPage, wait_for_app_idle
 from tests.conftest import settings_with_store

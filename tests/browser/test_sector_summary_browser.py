@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.assets import STATIC_DIR, ensure_map_assets
 from pipelines.catalog import DASHBOARD_APP
+from pipelines.render.assets import STATIC_DIR, ensure_map_assets
 from tests.browser.harness import GuardedPage, save_screenshot, wait_for_app_idle
 
 pytestmark = pytest.mark.browser

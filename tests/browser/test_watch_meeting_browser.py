@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
-from dashboard.assets import STATIC_DIR, ensure_map_assets
-from dashboard.offline_export import watch_meeting_html
-from pipelines.watch_report import build_watch_report
+from pipelines.community.watch_report import build_watch_report
+from pipelines.render.assets import STATIC_DIR, ensure_map_assets
+from pipelines.render.offline_export import watch_meeting_html
 from tests.browser.harness import (
     MAP_IFRAME_TITLE,
     SCREENSHOT_DIR,

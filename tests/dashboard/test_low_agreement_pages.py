@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.build import run_build
 from pipelines.catalog import DASHBOARD_APP
-from pipelines.config_draft import draft_config
-from pipelines.profile_draft import draft_profile
-from pipelines.readers import read_export
+from pipelines.ingest.draft.config import draft_config
+from pipelines.ingest.draft.profile import draft_profile
+from pipelines.ingest.readers import read_export
 from pipelines.settings import load_settings
 
 DENVER = Path(__file__).resolve().parents[1] / "data" / "denver_like"

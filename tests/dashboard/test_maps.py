@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from dashboard.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
-from dashboard.maps import (
+from pipelines.render.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from pipelines.render.maps import (
     NO_DATA_COLOUR,
     make_base_map,
     make_choropleth,

@@ -58,7 +58,9 @@ def test_overview_table_counts_match_the_store(app, sample_store):
         last = con.execute("SELECT max(day) FROM daily_counts").fetchone()[0]
         expected = con.execute(
             "SELECT sum(n) FROM daily_counts WHERE level = 'neighborhood' "
-            "AND day > ?::DATE - 365", [last]).fetchone()[0]
+            "AND day > ?::DATE - 365",
+            [last],
+        ).fetchone()[0]
     assert table["Incidents"].sum() == expected
 
 
@@ -87,8 +89,11 @@ def test_profile_page_shows_trend_heatmap_table_and_tests_in_words(app):
     sentences = [m.value for m in app.markdown]
     assert any("28 days" in s and "exact Poisson test" in s for s in sentences)
     assert any("this year to" in s for s in sentences)
-    charts = [el for el in app.main if el.type == "arrow_vega_lite_chart"
-              or el.type == "vega_lite_chart"]
+    charts = [
+        el
+        for el in app.main
+        if el.type == "arrow_vega_lite_chart" or el.type == "vega_lite_chart"
+    ]
     assert len(charts) == 2
     table = app.dataframe[0].value
     assert table["Category"].iloc[-1] == "all"
@@ -123,7 +128,9 @@ def test_data_quality_page_shows_conservation_agreement_and_outside_points(
     assert not app.exception
     per_source = app.dataframe[0].value
     assert per_source["Rows read"].sum() == report.read
-    assert (per_source["Rows read"] == per_source["Kept"] + per_source["Quarantined"]).all()
+    assert (
+        per_source["Rows read"] == per_source["Kept"] + per_source["Quarantined"]
+    ).all()
     agreement = app.dataframe[1].value
     assert set(agreement["Level"]) == {"neighborhood", "district"}
     points = [el for el in app.main if el.type == "component_instance"]
@@ -141,8 +148,11 @@ def test_hotspot_page_defaults_to_the_back_tests_best_method(app, sample_store):
     why = [c.value for c in app.caption if c.value.startswith("Default:")]
     assert why and "highest mean PAI at 5%" in why[0]
     chosen = app.radio[0].value
-    expected = "counts" if "counts of the last 12 months" in why[0] else (
-        "kde" if "kernel density" in why[0] else "gi")
+    expected = (
+        "counts"
+        if "counts of the last 12 months" in why[0]
+        else ("kde" if "kernel density" in why[0] else "gi")
+    )
     assert chosen == expected
     ranked = app.dataframe[0].value
     assert list(ranked["rank"][:3]) == [1, 2, 3]
@@ -167,7 +177,9 @@ def test_backtest_page_table_has_every_method_and_says_why(app, sample_store):
     assert not app.exception
     table = app.dataframe[0].value
     with duckdb.connect(str(sample_store), read_only=True) as con:
-        methods = con.execute("SELECT count(DISTINCT method) FROM backtest").fetchone()[0]
+        methods = con.execute("SELECT count(DISTINCT method) FROM backtest").fetchone()[
+            0
+        ]
     assert len(table) == methods
     assert any("naive" in m for m in table["Method"])
     assert app.info[0].value.startswith("Default:")
@@ -182,9 +194,11 @@ def test_selecting_a_ranked_problem_lists_its_incidents(app, sample_store):
     with duckdb.connect(str(sample_store), read_only=True) as con:
         area_id, last28 = con.execute(
             "SELECT area_id, last28 FROM rankings WHERE level = 'neighborhood' "
-            "AND rank = 1").fetchone()
-    listed = load_ranked_incidents(str(sample_store), "neighborhood", area_id,
-                                   first["category"])
+            "AND rank = 1"
+        ).fetchone()
+    listed = load_ranked_incidents(
+        str(sample_store), "neighborhood", area_id, first["category"]
+    )
     assert len(listed) == last28
     assert (listed["category"] == first["category"]).all()
 
@@ -198,7 +212,8 @@ def test_sector_summary_counts_flags_and_drill_down(app, sample_store):
     with duckdb.connect(str(sample_store), read_only=True) as con:
         expected = con.execute(
             "SELECT sum(n) FROM daily_counts WHERE level = 'district' AND day BETWEEN "
-            "DATE '2019-12-23' AND DATE '2019-12-29'").fetchone()[0]
+            "DATE '2019-12-23' AND DATE '2019-12-29'"
+        ).fetchone()[0]
     assert table["7 days"].sum() == expected  # week ending the last complete Sunday
     assert table["28 days: vs prior"].str[0].isin(["▲", "▼", "•"]).all()
     assert all(len(w) == 52 for w in table["Last 52 weeks"])

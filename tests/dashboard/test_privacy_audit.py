@@ -24,10 +24,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from dashboard.offline_export import watch_meeting_html
-from pipelines import public
-from pipelines.watch_export import figure_texts, static_figure
-from pipelines.watch_report import build_watch_report
+from pipelines.community import public
+from pipelines.community.watch_report import build_watch_report
+from pipelines.render.offline_export import watch_meeting_html
+from pipelines.render.watch_export import figure_texts, static_figure
 from tests.dashboard.watch_helpers import (
     Payloads,
     data_strings,

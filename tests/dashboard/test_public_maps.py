@@ -10,15 +10,19 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from dashboard.offline_export import standalone_html, strip_leaflet, write_watch_meeting
-from dashboard.public_maps import (
+from pipelines.community import public
+from pipelines.community.watch_report import WatchReportError
+from pipelines.render.offline_export import (
+    standalone_html,
+    strip_leaflet,
+    write_watch_meeting,
+)
+from pipelines.render.public_maps import (
     label_point,
     label_points,
     make_assessment_map,
     make_public_map,
 )
-from pipelines import public
-from pipelines.watch_report import WatchReportError
 
 
 def _areas(names=("North", "South<b>", "O'Hare")) -> gpd.GeoDataFrame:
@@ -153,7 +157,7 @@ def test_assessment_map_shows_target_buffer_and_control():
 
 
 def test_write_watch_meeting_picks_the_format_from_the_suffix(tmp_path, monkeypatch):
-    import dashboard.offline_export as pm
+    import pipelines.render.offline_export as pm
 
     monkeypatch.setattr(pm, "watch_meeting_html", lambda report: "<html></html>")
     monkeypatch.setattr(pm, "static_bytes", lambda report, fmt: fmt.encode())

@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 from dashboard import state
-from dashboard.offline_export import watch_meeting_html
-from pipelines.watch_export import figure_texts, static_figure
-from pipelines.watch_report import build_watch_report
+from pipelines.community.watch_report import build_watch_report
+from pipelines.render.offline_export import watch_meeting_html
+from pipelines.render.watch_export import figure_texts, static_figure
 from tests.dashboard.watch_helpers import open_watch_page, page_payloads, watch_router
 from tests.pipelines.watch_helpers import AREA, make_watch_store
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from pipelines import public
 from pipelines.catalog import DASHBOARD_APP
+from pipelines.community import public
 
 WATCH_PAGE = DASHBOARD_APP.parent / "app_pages" / "watch_meeting.py"
 _ADD_PAGE = (

@@ -266,7 +266,9 @@ def test_points_outside_grid_go_to_nearest_lowest_square_within_tolerance(points
 # --- the grid fast path gives the same answers as the tree and as brute force ---
 
 voronoi_seeds = st.lists(
-    st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=12,
+    st.tuples(st.integers(0, 10), st.integers(0, 10)),
+    min_size=2,
+    max_size=12,
     unique=True,
 )
 
@@ -327,8 +329,11 @@ def test_grid_path_equals_tree_path_and_brute_force_on_voronoi_layers(
     )
     xs = np.array([p[0] for p in points])
     ys = np.array([p[1] for p in points])
-    with mock.patch.object(assign_module, "GRID_MIN_POINTS", 0), mock.patch.multiple(
-        assign_module, _GRID_MIN_CELLS=cells, _GRID_MAX_CELLS=cells
+    with (
+        mock.patch.object(assign_module, "GRID_MIN_POINTS", 0),
+        mock.patch.multiple(
+            assign_module, _GRID_MIN_CELLS=cells, _GRID_MAX_CELLS=cells
+        ),
     ):
         fast = assign_points(xs, ys, polygons, tolerance=tolerance)
     with mock.patch.object(assign_module, "GRID_MIN_POINTS", 10**12):
@@ -352,15 +357,17 @@ def test_grid_path_answers_interior_points_without_the_tree():
     found = assign_module._grid_lookup(grid, centres_x, centres_y, np.ones(9, bool))
     assert found.tolist() == list(range(9))
     # On a shared edge the grid defers to the tree (the boundary band).
-    edge = assign_module._grid_lookup(grid, np.array([1.0]), np.array([0.5]),
-                                      np.ones(1, bool))
+    edge = assign_module._grid_lookup(
+        grid, np.array([1.0]), np.array([0.5]), np.ones(1, bool)
+    )
     assert edge.tolist() == [assign_module._ASK]
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.tuples(coordinate, coordinate, st.integers(-1, 8)), min_size=1,
-             max_size=40),
+    st.lists(
+        st.tuples(coordinate, coordinate, st.integers(-1, 8)), min_size=1, max_size=40
+    ),
     st.sampled_from([0.0, 0.3, 0.5, 1.0]),
 )
 def test_label_rule_equals_a_distance_reference(rows, tolerance):
@@ -370,8 +377,9 @@ def test_label_rule_equals_a_distance_reference(rows, tolerance):
     for (x, y, label), spatial, index in zip(
         rows, result.spatial_index, result.index, strict=True
     ):
-        near = label >= 0 and shapely.distance(
-            shapely.Point(x, y), SQUARES[label]
-        ) <= tolerance
+        near = (
+            label >= 0
+            and shapely.distance(shapely.Point(x, y), SQUARES[label]) <= tolerance
+        )
         expected = label if label != spatial and near else spatial
         assert index == expected

@@ -69,17 +69,20 @@ def test_points_are_binned_then_smoothed():
     surface = kde_points(GRID, x, y, bandwidth=200.0)
     reference = kde_surface(GRID, centre_counts({20 * 40 + 20: 2}), 200.0)
     np.testing.assert_allclose(surface.per_km2, reference.per_km2)
-    spread = kde_points(GRID, np.array([1000.0, 3000.0]), np.array([1000.0, 3000.0]),
-                        bandwidth="scott")
+    spread = kde_points(
+        GRID, np.array([1000.0, 3000.0]), np.array([1000.0, 3000.0]), bandwidth="scott"
+    )
     assert spread.rule == "scott"
-    assert spread.bandwidth_m == pytest.approx(scott_bandwidth(
-        np.array([1000.0, 3000.0]), np.array([1000.0, 3000.0])))
+    assert spread.bandwidth_m == pytest.approx(
+        scott_bandwidth(np.array([1000.0, 3000.0]), np.array([1000.0, 3000.0]))
+    )
 
 
 def test_bad_bandwidths_are_errors():
     with pytest.raises(ValueError, match='bandwidth was "silverman" but is expected'):
-        kde_points(GRID, np.array([1.0, 2.0]), np.array([1.0, 2.0]),
-                   bandwidth="silverman")
+        kde_points(
+            GRID, np.array([1.0, 2.0]), np.array([1.0, 2.0]), bandwidth="silverman"
+        )
     with pytest.raises(ValueError, match="bandwidth must be a positive number"):
         kde_surface(GRID, np.zeros(GRID.n_cells), 0.0)
     with pytest.raises(ValueError, match="at least 2 located points"):

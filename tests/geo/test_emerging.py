@@ -46,10 +46,13 @@ SERIES = {
     # hot only in the middle: no published category applies
     "no pattern": [0.1, 0.2, 2.5, 2.6, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3],
 }
-SERIES.update({
-    name.replace("hot", "cold"): [-z for z in series]
-    for name, series in list(SERIES.items()) if "hot" in name
-})
+SERIES.update(
+    {
+        name.replace("hot", "cold"): [-z for z in series]
+        for name, series in list(SERIES.items())
+        if "hot" in name
+    }
+)
 SERIES["no pattern (never significant)"] = LOW + [0.5]
 # Overlaps resolved by the state of the final slice.
 SERIES["oscillating cold spot (was mostly hot)"] = [2.5] * 9 + [-2.5]

@@ -49,8 +49,12 @@ def test_z_and_p_values_equal_esda_on_queen_weights():
     counts = np.random.default_rng(3).poisson(1.5, DISC.n_cells)
     ours = gi_star(counts, grid_weights(DISC), permutations=99, seed=7)
     reference = esda.G_Local(
-        counts.astype(float), queen_reference(DISC), transform="B", star=True,
-        permutations=99, seed=7,
+        counts.astype(float),
+        queen_reference(DISC),
+        transform="B",
+        star=True,
+        permutations=99,
+        seed=7,
     )
     np.testing.assert_allclose(ours.z, reference.Zs, rtol=1e-10)
     np.testing.assert_allclose(ours.p_norm, reference.p_norm, rtol=1e-10)

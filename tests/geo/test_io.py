@@ -233,14 +233,17 @@ def lonlat_squares(ids=("1", "2")) -> gpd.GeoDataFrame:
     """Squares of 0.01 degree in St. Louis, lon/lat."""
     return gpd.GeoDataFrame(
         {"id": list(ids), "nm": [f"Area {i}" for i in ids]},
-        geometry=[box(-90.30 + 0.01 * k, 38.60, -90.29 + 0.01 * k, 38.61)
-                  for k in range(len(ids))],
+        geometry=[
+            box(-90.30 + 0.01 * k, 38.60, -90.29 + 0.01 * k, 38.61)
+            for k in range(len(ids))
+        ],
         crs="EPSG:4326",
     )
 
 
-def shapefile_bytes(frame: gpd.GeoDataFrame, tmp_path: Path, stem: str = "areas"
-                    ) -> dict[str, bytes]:
+def shapefile_bytes(
+    frame: gpd.GeoDataFrame, tmp_path: Path, stem: str = "areas"
+) -> dict[str, bytes]:
     """The files of ``frame`` written as a shapefile, by file name."""
     folder = tmp_path / f"shp_{stem}"
     folder.mkdir()
@@ -306,11 +309,14 @@ def test_geopackage_with_several_layers_needs_a_layer_name(tmp_path):
 
 def test_zipped_shapefile_is_read_from_a_temporary_folder(tmp_path):
     parts = shapefile_bytes(lonlat_squares(), tmp_path)
-    path = write_zip(tmp_path / "areas.zip", {
-        **{f"export/areas/{name}": data for name, data in parts.items()},
-        "__MACOSX/export/areas/._areas.shp": b"resource fork, not a layer",
-        "export/readme.txt": b"not extracted",
-    })
+    path = write_zip(
+        tmp_path / "areas.zip",
+        {
+            **{f"export/areas/{name}": data for name, data in parts.items()},
+            "__MACOSX/export/areas/._areas.shp": b"resource fork, not a layer",
+            "export/readme.txt": b"not extracted",
+        },
+    )
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     with mock.patch.object(tempfile, "tempdir", str(tmp)):
@@ -320,8 +326,10 @@ def test_zipped_shapefile_is_read_from_a_temporary_folder(tmp_path):
 
 
 def test_zip_with_two_shapefiles_needs_a_layer_name(tmp_path):
-    members = {**shapefile_bytes(lonlat_squares(("1",)), tmp_path, "beats"),
-               **shapefile_bytes(lonlat_squares(("5", "6")), tmp_path, "sectors")}
+    members = {
+        **shapefile_bytes(lonlat_squares(("1",)), tmp_path, "beats"),
+        **shapefile_bytes(lonlat_squares(("5", "6")), tmp_path, "sectors"),
+    }
     path = write_zip(tmp_path / "both.zip", members)
     with pytest.raises(
         AreaLayerError,
@@ -338,8 +346,10 @@ def test_zip_with_two_shapefiles_needs_a_layer_name(tmp_path):
 
 def test_zipped_shapefile_without_prj_names_the_fix(tmp_path):
     parts = shapefile_bytes(lonlat_squares(), tmp_path)
-    path = write_zip(tmp_path / "noprj.zip",
-                     {k: v for k, v in parts.items() if not k.endswith(".prj")})
+    path = write_zip(
+        tmp_path / "noprj.zip",
+        {k: v for k, v in parts.items() if not k.endswith(".prj")},
+    )
     with pytest.raises(
         AreaLayerError,
         match=r"^\S*noprj\.zip: the zip holds areas\.shp but no areas\.prj, so the "
@@ -353,8 +363,10 @@ def test_zipped_shapefile_without_prj_names_the_fix(tmp_path):
 @pytest.mark.parametrize("missing", [".shx", ".dbf"])
 def test_zipped_shapefile_without_index_or_table_is_an_error(tmp_path, missing):
     parts = shapefile_bytes(lonlat_squares(), tmp_path)
-    path = write_zip(tmp_path / "part.zip",
-                     {k: v for k, v in parts.items() if not k.endswith(missing)})
+    path = write_zip(
+        tmp_path / "part.zip",
+        {k: v for k, v in parts.items() if not k.endswith(missing)},
+    )
     with pytest.raises(
         AreaLayerError,
         match=rf"the zip holds areas\.shp but not its .* areas\{missing}",
@@ -374,8 +386,15 @@ def test_zip_without_a_shapefile_and_a_corrupt_zip_are_errors(tmp_path):
 
 @pytest.mark.parametrize(
     "member",
-    ["../evil.txt", "../../evil.txt", "/tmp/evil.txt", "a/../../evil.txt",
-     "..\\evil.txt", "C:/evil.txt", "C:\\evil.txt"],
+    [
+        "../evil.txt",
+        "../../evil.txt",
+        "/tmp/evil.txt",
+        "a/../../evil.txt",
+        "..\\evil.txt",
+        "C:/evil.txt",
+        "C:\\evil.txt",
+    ],
 )
 def test_zip_with_path_traversal_is_refused_and_writes_nothing(tmp_path, member):
     parts = shapefile_bytes(lonlat_squares(), tmp_path)
@@ -384,12 +403,15 @@ def test_zip_with_path_traversal_is_refused_and_writes_nothing(tmp_path, member)
     tmp.mkdir(parents=True)
     before = set(tmp_path.rglob("*"))
     existed = Path("/tmp/evil.txt").exists()
-    with mock.patch.object(tempfile, "tempdir", str(tmp)), pytest.raises(
-        AreaLayerError,
-        match=rf"evil\.zip: member '{re.escape(member)}' has an absolute path or "
-        r"'\.\.' "
-        r"\(path traversal\); refusing to extract an archive that could write outside "
-        r"its folder\. Zip the layer's files again with plain relative names$",
+    with (
+        mock.patch.object(tempfile, "tempdir", str(tmp)),
+        pytest.raises(
+            AreaLayerError,
+            match=rf"evil\.zip: member '{re.escape(member)}' has an absolute path or "
+            r"'\.\.' "
+            r"\(path traversal\); refusing to extract an archive that could write outside "
+            r"its folder\. Zip the layer's files again with plain relative names$",
+        ),
     ):
         read_area_layer(path, "id", "nm", ANALYSIS)
     assert set(tmp_path.rglob("*")) == before
@@ -415,8 +437,11 @@ def test_zip_bomb_member_is_refused_before_extraction(tmp_path):
 
 def test_safe_zip_caps_the_total_size_and_refuses_repeated_names(tmp_path):
     path = write_zip(tmp_path / "big.zip", {"a.shp": b"x" * 600, "a.dbf": b"y" * 600})
-    with pytest.raises(ArchiveError, match=r"declare 1,200 bytes uncompressed; "
-                       r"expected at most 1,000"):
+    with pytest.raises(
+        ArchiveError,
+        match=r"declare 1,200 bytes uncompressed; "
+        r"expected at most 1,000",
+    ):
         extract_members(path, tmp_path, max_total_bytes=1000)
     with zipfile.ZipFile(tmp_path / "twice.zip", "w") as zf, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # zipfile warns on duplicates
@@ -427,8 +452,10 @@ def test_safe_zip_caps_the_total_size_and_refuses_repeated_names(tmp_path):
 
 
 def test_safe_zip_extracts_only_the_wanted_suffixes(tmp_path):
-    path = write_zip(tmp_path / "mixed.zip", {"d/a.SHP": b"1", "d/a.dbf": b"2",
-                                               "d/notes.txt": b"3", "d/": b""})
+    path = write_zip(
+        tmp_path / "mixed.zip",
+        {"d/a.SHP": b"1", "d/a.dbf": b"2", "d/notes.txt": b"3", "d/": b""},
+    )
     dest = tmp_path / "out"
     dest.mkdir()
     files = extract_members(path, dest, (".shp", ".dbf"))
@@ -440,9 +467,12 @@ def test_safe_zip_extracts_only_the_wanted_suffixes(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "match"),
     [
-        ("broken.geojson", '{"type": "FeatureCollection", "features": [',
-         r"broken\.geojson: cannot be read as an area layer \(.*\); expected polygons "
-         r"as GeoJSON, GeoPackage, Shapefile \(or a \.zip of one\) or GeoParquet"),
+        (
+            "broken.geojson",
+            '{"type": "FeatureCollection", "features": [',
+            r"broken\.geojson: cannot be read as an area layer \(.*\); expected polygons "
+            r"as GeoJSON, GeoPackage, Shapefile \(or a \.zip of one\) or GeoParquet",
+        ),
         ("empty.geojson", "", r"empty\.geojson: cannot be read as an area layer"),
         ("text.parquet", "not parquet", r"text\.parquet: cannot be read as an area"),
     ],
@@ -457,8 +487,11 @@ def test_unreadable_files_are_errors_naming_the_file(tmp_path, name, content, ma
 def test_parquet_without_geometry_is_an_error(tmp_path):
     path = tmp_path / "table.parquet"
     pd.DataFrame({"id": ["1"], "nm": ["a"]}).to_parquet(path)
-    with pytest.raises(AreaLayerError, match=r"table\.parquet: cannot be read .*"
-                       r"Missing geo metadata"):
+    with pytest.raises(
+        AreaLayerError,
+        match=r"table\.parquet: cannot be read .*"
+        r"Missing geo metadata",
+    ):
         read_area_layer(path, "id", "nm", ANALYSIS)
 
 
@@ -467,8 +500,9 @@ def test_a_table_without_geometry_is_an_error():
         AreaLayerError,
         match=r"^mem: the file has no geometry column; expected polygons",
     ):
-        prepare_area_layer(pd.DataFrame({"id": ["1"], "nm": ["a"]}), "id", "nm",
-                           ANALYSIS, "mem")
+        prepare_area_layer(
+            pd.DataFrame({"id": ["1"], "nm": ["a"]}), "id", "nm", ANALYSIS, "mem"
+        )
 
 
 def test_empty_feature_collection_is_an_error(tmp_path):
@@ -487,8 +521,11 @@ def test_empty_feature_collection_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("geometry", "kind"),
-    [(Point(5, 5), "Point"), (LineString([(0, 0), (9, 9)]), "LineString"),
-     (MultiPoint([(1, 1), (2, 2)]), "MultiPoint")],
+    [
+        (Point(5, 5), "Point"),
+        (LineString([(0, 0), (9, 9)]), "LineString"),
+        (MultiPoint([(1, 1), (2, 2)]), "MultiPoint"),
+    ],
 )
 def test_points_and_lines_are_not_areas(geometry, kind):
     layer = squares(["1", "2"])
@@ -507,8 +544,11 @@ def test_repair_keeps_only_the_polygonal_part_of_a_spike(caplog):
     # the square and a line; the line is dropped.
     spike = Polygon([(0, 0), (10, 0), (10, 5), (20, 5), (10, 5), (10, 10), (0, 10)])
     assert shapely.make_valid(spike).geom_type == "GeometryCollection"
-    layer = gpd.GeoDataFrame({"id": ["1", "2"], "nm": ["a", "b"]},
-                             geometry=[spike, box(30, 0, 40, 10)], crs=ANALYSIS)
+    layer = gpd.GeoDataFrame(
+        {"id": ["1", "2"], "nm": ["a", "b"]},
+        geometry=[spike, box(30, 0, 40, 10)],
+        crs=ANALYSIS,
+    )
     with caplog.at_level(logging.WARNING, logger="geo.io"):
         out = prepare_area_layer(layer, "id", "nm", ANALYSIS, "mem")
     assert [r.getMessage() for r in caplog.records] == [
@@ -521,10 +561,12 @@ def test_repair_keeps_only_the_polygonal_part_of_a_spike(caplog):
 
 
 def test_input_geometry_collection_keeps_its_polygons():
-    collection = GeometryCollection([box(0, 0, 10, 10), box(20, 0, 30, 10),
-                                     LineString([(0, 20), (5, 25)])])
-    layer = gpd.GeoDataFrame({"id": ["1"], "nm": ["a"]}, geometry=[collection],
-                             crs=ANALYSIS)
+    collection = GeometryCollection(
+        [box(0, 0, 10, 10), box(20, 0, 30, 10), LineString([(0, 20), (5, 25)])]
+    )
+    layer = gpd.GeoDataFrame(
+        {"id": ["1"], "nm": ["a"]}, geometry=[collection], crs=ANALYSIS
+    )
     out = prepare_area_layer(layer, "id", "nm", ANALYSIS, "mem")
     assert out.geom_type.tolist() == ["MultiPolygon"]
     np.testing.assert_allclose(out.geometry.area, [200.0])
@@ -545,8 +587,9 @@ def test_polygon_with_zero_area_is_an_error():
 def test_projected_coordinates_labelled_lon_lat_are_an_error(tmp_path):
     # A GeoJSON file without a `crs` member is read as EPSG:4326.
     path = tmp_path / "feet.geojson"
-    doc = json.loads(squares(["1"]).assign(geometry=[box(270000, 300000, 271000,
-                                                         301000)]).to_json())
+    doc = json.loads(
+        squares(["1"]).assign(geometry=[box(270000, 300000, 271000, 301000)]).to_json()
+    )
     doc.pop("crs", None)
     path.write_text(json.dumps(doc))
     with pytest.raises(

@@ -39,9 +39,12 @@ def brute_table(x, y, days) -> np.ndarray:
 def brute_knox(x, y, days, permutations, seed):
     observed = brute_table(x, y, days)
     rng = np.random.default_rng(seed)
-    sims = np.array([
-        brute_table(x, y, days[rng.permutation(len(days))]) for _ in range(permutations)
-    ])
+    sims = np.array(
+        [
+            brute_table(x, y, days[rng.permutation(len(days))])
+            for _ in range(permutations)
+        ]
+    )
     larger = (sims >= observed).sum(axis=0)
     return observed, sims.mean(axis=0), (larger + 1) / (permutations + 1)
 
@@ -74,8 +77,14 @@ def test_observed_table_by_hand():
     assert observed[(100.0, 14.0)] == 3
     assert observed.sum() == 4
     assert table.columns.tolist() == [
-        "space_lo", "space_hi", "time_lo", "time_hi", "observed", "expected",
-        "ratio", "p_value",
+        "space_lo",
+        "space_hi",
+        "time_lo",
+        "time_hi",
+        "observed",
+        "expected",
+        "ratio",
+        "p_value",
     ]
 
 

@@ -82,6 +82,7 @@ def case(name: str, target: Target, expect: Expect, **kw) -> Callable:
     def register(write: Callable[[Path, World], None]) -> Callable:
         CASES.append(HostileCase(name, target, expect, write, **kw))
         return write
+
     return register
 
 
@@ -105,12 +106,24 @@ def _rows_with(*bad: list[str], good: int = 2) -> str:
     return csv_text(good_rows(good) + list(bad))
 
 
-def _row(i: int, *, occurred: str = "2019-06-01 10:00", code: str = "THEFT",
-         desc: str = "hostile", lon: str | None = None, lat: str | None = None
-         ) -> list[str]:
+def _row(
+    i: int,
+    *,
+    occurred: str = "2019-06-01 10:00",
+    code: str = "THEFT",
+    desc: str = "hostile",
+    lon: str | None = None,
+    lat: str | None = None,
+) -> list[str]:
     x, y = INSIDE
-    return [str(i), occurred, code, desc, f"{x}" if lon is None else lon,
-            f"{y}" if lat is None else lat]
+    return [
+        str(i),
+        occurred,
+        code,
+        desc,
+        f"{x}" if lon is None else lon,
+        f"{y}" if lat is None else lat,
+    ]
 
 
 # --- exports: whole-file problems (Error) ---
@@ -152,12 +165,18 @@ def _huge_field(path: Path, world: World) -> None:
     _text(path, _rows_with(_row(9, desc="A" * BIG_FIELD_BYTES)))
 
 
-@case("missing_required_column.csv", "export", "error",
-      error="column 'occurred' not found")
+@case(
+    "missing_required_column.csv",
+    "export",
+    "error",
+    error="column 'occurred' not found",
+)
 def _missing_column(path: Path, world: World) -> None:
     header = [h for h in HEADER if h != "occurred"]
-    rows = [[v for h, v in zip(HEADER, r, strict=True) if h != "occurred"]
-            for r in good_rows()]
+    rows = [
+        [v for h, v in zip(HEADER, r, strict=True) if h != "occurred"]
+        for r in good_rows()
+    ]
     _text(path, csv_text(rows, header))
 
 
@@ -183,7 +202,12 @@ def _garbage(path: Path, world: World) -> None:
     path.write_bytes(bytes(rng.randrange(256) for _ in range(4096)).replace(b",", b";"))
 
 
-@case("zip_named_csv.csv", "export", "error", error="this is a zip archive, not a CSV export")
+@case(
+    "zip_named_csv.csv",
+    "export",
+    "error",
+    error="this is a zip archive, not a CSV export",
+)
 def _zip_as_csv(path: Path, world: World) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -235,14 +259,24 @@ def _nul(path: Path, world: World) -> None:
     _text(path, _rows_with(_row(9, desc="before\x00after")))
 
 
-@case("unterminated_quote_at_eof.csv", "export", "ok", rows=3,
-      reasons={"unparseable_row": 1})
+@case(
+    "unterminated_quote_at_eof.csv",
+    "export",
+    "ok",
+    rows=3,
+    reasons={"unparseable_row": 1},
+)
 def _quote_eof(path: Path, world: World) -> None:
     _text(path, _rows_with() + '9,2019-06-01 10:00,THEFT,"never closed')
 
 
-@case("unterminated_quote_mid_file.csv", "export", "ok", rows=3,
-      reasons={"unparseable_row": 1})
+@case(
+    "unterminated_quote_mid_file.csv",
+    "export",
+    "ok",
+    rows=3,
+    reasons={"unparseable_row": 1},
+)
 def _quote_mid(path: Path, world: World) -> None:
     # The open quote swallows the following lines into one record: one row,
     # quarantined with its raw text, rather than rows silently lost.
@@ -275,15 +309,24 @@ def _blank_rows(path: Path, world: World) -> None:
 
 @case("nan_inf_coordinates.csv", "export", "ok", rows=11, reasons={"no_location": 9})
 def _nonfinite(path: Path, world: World) -> None:
-    bad = [("NaN", "NaN"), ("inf", "38.6"), ("-90.29", "-inf"), ("1e308", "1e308"),
-           ("-1e308", "38.6"), ("1e309", "38.6"), ("", ""), ("abc", "def"),
-           ("-90.29", "")]
+    bad = [
+        ("NaN", "NaN"),
+        ("inf", "38.6"),
+        ("-90.29", "-inf"),
+        ("1e308", "1e308"),
+        ("-1e308", "38.6"),
+        ("1e309", "38.6"),
+        ("", ""),
+        ("abc", "def"),
+        ("-90.29", ""),
+    ]
     rows = [_row(10 + i, lon=x, lat=y) for i, (x, y) in enumerate(bad)]
     _text(path, _rows_with(*rows))
 
 
-@case("comma_decimal_coordinates.csv", "export", "ok", rows=3,
-      reasons={"no_location": 1})
+@case(
+    "comma_decimal_coordinates.csv", "export", "ok", rows=3, reasons={"no_location": 1}
+)
 def _comma_decimal(path: Path, world: World) -> None:
     _text(path, _rows_with(_row(9, lon="-90,295", lat="38,605")))
 
@@ -291,8 +334,12 @@ def _comma_decimal(path: Path, world: World) -> None:
 @case("swapped_lat_lon.csv", "export", "ok", rows=4, reasons={"no_location": 2})
 def _swapped(path: Path, world: World) -> None:
     lon, lat = INSIDE
-    _text(path, _rows_with(_row(9, lon=f"{lat}", lat=f"{lon}"),
-                           _row(10, lon=f"{lat}", lat=f"{lon}")))
+    _text(
+        path,
+        _rows_with(
+            _row(9, lon=f"{lat}", lat=f"{lon}"), _row(10, lon=f"{lat}", lat=f"{lon}")
+        ),
+    )
 
 
 @case("zero_zero_coordinates.csv", "export", "ok", rows=3, reasons={"no_location": 1})
@@ -300,36 +347,56 @@ def _zero_zero(path: Path, world: World) -> None:
     _text(path, _rows_with(_row(9, lon="0", lat="0")))
 
 
-@case("projected_xy_in_lonlat_profile.csv", "export", "ok", rows=3,
-      reasons={"no_location": 1})
+@case(
+    "projected_xy_in_lonlat_profile.csv",
+    "export",
+    "ok",
+    rows=3,
+    reasons={"no_location": 1},
+)
 def _xy_as_lonlat(path: Path, world: World) -> None:
     x, y = to_xy(*INSIDE)
     _text(path, _rows_with(_row(9, lon=f"{x:.1f}", lat=f"{y:.1f}")))
 
 
-@case("lonlat_in_xy_profile.csv", "export_xy", "ok", rows=3,
-      reasons={"outside_jurisdiction": 2})
+@case(
+    "lonlat_in_xy_profile.csv",
+    "export_xy",
+    "ok",
+    rows=3,
+    reasons={"outside_jurisdiction": 2},
+)
 def _lonlat_as_xy(path: Path, world: World) -> None:
     rows = []
     for i, (lon, lat) in enumerate(list(CENTRES.values())[:1], start=1):
         x, y = to_xy(lon, lat)
         rows.append([str(i), "2019-06-01 10:00", "THEFT", "ok", f"{x:.2f}", f"{y:.2f}"])
     lon, lat = INSIDE
-    rows += [["8", "2019-06-01 10:00", "THEFT", "lon/lat", f"{lon}", f"{lat}"],
-             ["9", "2019-06-01 10:00", "ROB", "lon/lat", f"{lon}", f"{lat}"]]
+    rows += [
+        ["8", "2019-06-01 10:00", "THEFT", "lon/lat", f"{lon}", f"{lat}"],
+        ["9", "2019-06-01 10:00", "ROB", "lon/lat", f"{lon}", f"{lat}"],
+    ]
     _text(path, csv_text(rows, XY_HEADER))
 
 
 @case("future_dates.csv", "export", "ok", rows=4, reasons={"future_date": 2})
 def _future(path: Path, world: World) -> None:
-    _text(path, _rows_with(_row(9, occurred="2099-01-01 00:00"),
-                           _row(10, occurred="2999-12-31 23:59")))
+    _text(
+        path,
+        _rows_with(
+            _row(9, occurred="2099-01-01 00:00"), _row(10, occurred="2999-12-31 23:59")
+        ),
+    )
 
 
 @case("dates_1900.csv", "export", "ok", rows=4, reasons={"bad_date": 2})
 def _old(path: Path, world: World) -> None:
-    _text(path, _rows_with(_row(9, occurred="1900-01-01 00:00"),
-                           _row(10, occurred="1066-10-14 09:00")))
+    _text(
+        path,
+        _rows_with(
+            _row(9, occurred="1900-01-01 00:00"), _row(10, occurred="1066-10-14 09:00")
+        ),
+    )
 
 
 @case("garbage_dates.csv", "export", "ok", rows=7, reasons={"bad_date": 5})
@@ -355,8 +422,13 @@ def _script(path: Path, world: World) -> None:
 
 @case("formula_injection.csv", "export", "ok", rows=4)
 def _formula(path: Path, world: World) -> None:
-    _text(path, _rows_with(_row(9, desc='=HYPERLINK("http://x","click")'),
-                           _row(10, desc="@SUM(1+1)*cmd|' /C calc'!A0")))
+    _text(
+        path,
+        _rows_with(
+            _row(9, desc='=HYPERLINK("http://x","click")'),
+            _row(10, desc="@SUM(1+1)*cmd|' /C calc'!A0"),
+        ),
+    )
 
 
 @case("unicode_controls.csv", "export", "ok", rows=3)
@@ -383,8 +455,15 @@ def _bow_tie(path: Path, world: World) -> None:
 def _loop(path: Path, world: World) -> None:
     # The ring runs round the beat, then crosses itself to make a loop outside.
     w, s = BEATS["12"]
-    ring = [[w, s], [w + 0.01, s], [w + 0.01, s + 0.01], [w + 0.012, s + 0.012],
-            [w + 0.012, s + 0.008], [w, s + 0.01], [w, s]]
+    ring = [
+        [w, s],
+        [w + 0.01, s],
+        [w + 0.01, s + 0.01],
+        [w + 0.012, s + 0.012],
+        [w + 0.012, s + 0.008],
+        [w, s + 0.01],
+        [w, s],
+    ]
     _geojson(path, beats_collection(b12=polygon(ring)))
 
 
@@ -392,8 +471,16 @@ def _loop(path: Path, world: World) -> None:
 def _spike(path: Path, world: World) -> None:
     # A zero-width spike: make_valid returns a Polygon plus a LineString.
     w, s = BEATS["21"]
-    ring = [[w, s], [w + 0.01, s], [w + 0.01, s + 0.005], [w + 0.02, s + 0.005],
-            [w + 0.01, s + 0.005], [w + 0.01, s + 0.01], [w, s + 0.01], [w, s]]
+    ring = [
+        [w, s],
+        [w + 0.01, s],
+        [w + 0.01, s + 0.005],
+        [w + 0.02, s + 0.005],
+        [w + 0.01, s + 0.005],
+        [w + 0.01, s + 0.01],
+        [w, s + 0.01],
+        [w, s],
+    ]
     _geojson(path, beats_collection(b21=polygon(ring)))
 
 
@@ -463,18 +550,30 @@ def _null_ids(path: Path, world: World) -> None:
 
 @case("points.geojson", "layer", "error", error="['Point'], not polygons")
 def _points(path: Path, world: World) -> None:
-    _geojson(path, {"type": "FeatureCollection", "features": [
-        feature(b, {"type": "Point", "coordinates": list(c)})
-        for b, c in CENTRES.items()
-    ]})
+    _geojson(
+        path,
+        {
+            "type": "FeatureCollection",
+            "features": [
+                feature(b, {"type": "Point", "coordinates": list(c)})
+                for b, c in CENTRES.items()
+            ],
+        },
+    )
 
 
 @case("lines.geojson", "layer", "error", error="['LineString'], not polygons")
 def _lines(path: Path, world: World) -> None:
-    _geojson(path, {"type": "FeatureCollection", "features": [
-        feature(b, {"type": "LineString", "coordinates": square(*BEATS[b])})
-        for b in BEATS
-    ]})
+    _geojson(
+        path,
+        {
+            "type": "FeatureCollection",
+            "features": [
+                feature(b, {"type": "LineString", "coordinates": square(*BEATS[b])})
+                for b in BEATS
+            ],
+        },
+    )
 
 
 @case("empty_collection.geojson", "layer", "error", error="the layer has no features")
@@ -508,8 +607,12 @@ def _shapefile_parts(folder: str = "") -> dict[str, bytes]:
         return {f"{folder}{p.name}": p.read_bytes() for p in files}
 
 
-def _zip_shapefile(path: Path, folder: str = "", drop: tuple[str, ...] = (),
-                   junk: dict[str, bytes] | None = None) -> None:
+def _zip_shapefile(
+    path: Path,
+    folder: str = "",
+    drop: tuple[str, ...] = (),
+    junk: dict[str, bytes] | None = None,
+) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in _shapefile_parts(folder).items():
             if drop and name.endswith(drop):
@@ -533,8 +636,14 @@ def _zip_no_dbf(path: Path, world: World) -> None:
 def _zip_dotdot(path: Path, world: World) -> None:
     # Extraction happens in a temporary folder under TMPDIR: "../" would land
     # beside it and "../../" in the test's own folder; both must be refused.
-    _zip_shapefile(path, junk={f"../{EVIL_NAME}": b"pwned", f"../../{EVIL_NAME}": b"x",
-                               f"beats/../../../{EVIL_NAME}.shp": b"x"})
+    _zip_shapefile(
+        path,
+        junk={
+            f"../{EVIL_NAME}": b"pwned",
+            f"../../{EVIL_NAME}": b"x",
+            f"beats/../../../{EVIL_NAME}.shp": b"x",
+        },
+    )
 
 
 @case("traversal_absolute.zip", "layer", "error", error="path traversal")
@@ -611,8 +720,9 @@ def _config_degrees(path: Path, world: World) -> None:
     path.write_text(world.config_for("tmp.toml", crs="EPSG:4326").read_text())
 
 
-@case("config_no_levels.toml", "config", "error",
-      error="define at least one [[levels]]")
+@case(
+    "config_no_levels.toml", "config", "error", error="define at least one [[levels]]"
+)
 def _config_no_levels(path: Path, world: World) -> None:
     text = world.config_for("tmp.toml").read_text()
     path.write_text(text[: text.index("[[levels]]")], encoding="utf-8")
@@ -621,8 +731,12 @@ def _config_no_levels(path: Path, world: World) -> None:
 @case("config_levels_not_tables.toml", "config", "error", error="[[levels]]")
 def _config_levels_str(path: Path, world: World) -> None:
     text = world.config_for("tmp.toml").read_text()
-    path.write_text(text[: text.index("[[levels]]")].replace(
-        "[department]", 'levels = "beat"\n\n[department]'), encoding="utf-8")
+    path.write_text(
+        text[: text.index("[[levels]]")].replace(
+            "[department]", 'levels = "beat"\n\n[department]'
+        ),
+        encoding="utf-8",
+    )
 
 
 @case("config_polygons_not_text.toml", "config", "error", error="polygons")
@@ -634,8 +748,9 @@ def _config_polygons_int(path: Path, world: World) -> None:
 @case("config_files_not_a_list.toml", "config", "error", error="good.csv")
 def _config_files_str(path: Path, world: World) -> None:
     text = world.config_for("tmp.toml").read_text()
-    path.write_text(text.replace(f'files = ["{world.good_csv}"]',
-                                 f'files = "{world.good_csv}"'))
+    path.write_text(
+        text.replace(f'files = ["{world.good_csv}"]', f'files = "{world.good_csv}"')
+    )
 
 
 @case("config_tolerance_text.toml", "config", "error", error="tolerance_m")
@@ -656,20 +771,29 @@ def _profile_not_toml(path: Path, world: World) -> None:
     path.write_text("this is = not = toml\n[[[", encoding="utf-8")
 
 
-@case("profile_unknown_category.toml", "profile", "error",
-      error='category was "larceny" but is expected to be one of')
+@case(
+    "profile_unknown_category.toml",
+    "profile",
+    "error",
+    error='category was "larceny" but is expected to be one of',
+)
 def _profile_category(path: Path, world: World) -> None:
     path.write_text(_profile().replace('"ROB" = "robbery"', '"ROB" = "larceny"'))
 
 
-@case("profile_unknown_field.toml", "profile", "error",
-      error="[columns] has unknown field(s) ['offence']")
+@case(
+    "profile_unknown_field.toml",
+    "profile",
+    "error",
+    error="[columns] has unknown field(s) ['offence']",
+)
 def _profile_field(path: Path, world: World) -> None:
     path.write_text(_profile().replace('offense_code = "code"', 'offence = "code"'))
 
 
-@case("profile_missing_id.toml", "profile", "error",
-      error="[columns] needs `incident_id`")
+@case(
+    "profile_missing_id.toml", "profile", "error", error="[columns] needs `incident_id`"
+)
 def _profile_no_id(path: Path, world: World) -> None:
     path.write_text(_profile().replace('incident_id = "id"\n', ""))
 
@@ -681,8 +805,10 @@ def _profile_kind(path: Path, world: World) -> None:
 
 @case("profile_bad_regex.toml", "profile", "error", error="not a valid regular expr")
 def _profile_regex(path: Path, world: World) -> None:
-    path.write_text(_profile() + '\n[[categories.keyword]]\npattern = "(THEFT"\n'
-                    'category = "theft"\n')
+    path.write_text(
+        _profile() + '\n[[categories.keyword]]\npattern = "(THEFT"\n'
+        'category = "theft"\n'
+    )
 
 
 @case("profile_column_not_text.toml", "profile", "error", error="incident_id")
@@ -692,8 +818,12 @@ def _profile_int_column(path: Path, world: World) -> None:
 
 @case("profile_unknown_crs.toml", "profile", "error", error="EPSG:999999")
 def _profile_crs(path: Path, world: World) -> None:
-    path.write_text(PROFILE.format(coordinates='x = "lon"\ny = "lat"',
-                                   location='\n[location]\ncrs = "EPSG:999999"\n'))
+    path.write_text(
+        PROFILE.format(
+            coordinates='x = "lon"\ny = "lat"',
+            location='\n[location]\ncrs = "EPSG:999999"\n',
+        )
+    )
 
 
 @case("profile_bad_earliest.toml", "profile", "error", error="earliest")
@@ -703,8 +833,9 @@ def _profile_earliest(path: Path, world: World) -> None:
 
 @case("profile_date_format_not_text.toml", "profile", "error", error="occurred_at")
 def _profile_date_int(path: Path, world: World) -> None:
-    path.write_text(_profile().replace('occurred_at = ["%Y-%m-%d %H:%M"]',
-                                       "occurred_at = 5"))
+    path.write_text(
+        _profile().replace('occurred_at = ["%Y-%m-%d %H:%M"]', "occurred_at = 5")
+    )
 
 
 @case("profile_missing_xy_short.toml", "profile", "error", error="missing_xy")

@@ -71,13 +71,19 @@ def run_in_process(args: list[str], tmpdir: Path) -> CliResult:
     """Call ``beatprofile.cli.main`` with ``args``; temporary files go to ``tmpdir``."""
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with _patched(args, tmpdir), contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(err):
+    with (
+        _patched(args, tmpdir),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         try:
             cli.main()
         except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None
-                                                               else 1)
+            code = (
+                exc.code
+                if isinstance(exc.code, int)
+                else (0 if exc.code is None else 1)
+            )
         except BaseException:  # what a user would see as a traceback
             traceback.print_exc(file=err)
             code = 1
@@ -90,8 +96,14 @@ def run_subprocess(args: list[str], tmpdir: Path, cwd: Path) -> CliResult:
     home.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(tmpdir), "HOME": str(home)}
     env.pop("BEATPROFILE_STORE", None)
-    done = subprocess.run([sys.executable, "-m", "beatprofile", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "beatprofile", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 

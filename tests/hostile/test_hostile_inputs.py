@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard.maps import make_choropleth
-from dashboard.point_maps import make_point_map
+from pipelines.render.maps import make_choropleth
+from pipelines.render.point_maps import make_point_map
 from tests.hostile.corpus import (
     ABS_EVIL,
     CASES,
@@ -63,9 +63,11 @@ def corpus(tmp_path_factory) -> tuple[World, dict[str, Path]]:
 
 def params(cases: list[HostileCase]) -> list:
     return [
-        pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True,
-                                                           reason=f"BUG: {c.bug}"))
-        if c.bug else pytest.param(c, id=c.name)
+        pytest.param(
+            c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=f"BUG: {c.bug}")
+        )
+        if c.bug
+        else pytest.param(c, id=c.name)
         for c in cases
     ]
 
@@ -137,8 +139,13 @@ def test_corpus_big_files_are_what_they_claim(corpus):
 
 # --- the real process (python -m beatprofile) on a few of them ---
 
-SUBPROCESS_CASES = ["traversal_dotdot.zip", "traversal_absolute.zip", "empty.csv",
-                    "nan_inf_coordinates.csv", "profile_not_toml.toml"]
+SUBPROCESS_CASES = [
+    "traversal_dotdot.zip",
+    "traversal_absolute.zip",
+    "empty.csv",
+    "nan_inf_coordinates.csv",
+    "profile_not_toml.toml",
+]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
@@ -169,12 +176,21 @@ def test_check_writes_nothing_in_the_home_folder(corpus, tmp_path):
     world, _ = corpus
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
-    args = ["check", str(world.profile), str(world.good_csv),
-            "--config", str(world.config)]
+    args = [
+        "check",
+        str(world.profile),
+        str(world.good_csv),
+        "--config",
+        str(world.config),
+    ]
     result = run_subprocess(args, tmpdir, cwd=tmp_path)
     assert result.code == 0, result.stderr
-    assert sorted(p.relative_to(tmp_path).as_posix()
-                  for p in (tmp_path / "home").rglob("*")) == []
+    assert (
+        sorted(
+            p.relative_to(tmp_path).as_posix() for p in (tmp_path / "home").rglob("*")
+        )
+        == []
+    )
 
 
 # --- builds: data kept as given, escaped only at display ---
@@ -185,8 +201,11 @@ def build_store(world: World, export: Path, tmp_path: Path) -> tuple[CliResult, 
     store = tmp_path / "store" / "beatprofile.duckdb"
     config = tmp_path / "beatprofile.toml"
     config.write_text(
-        world.config_for(f"build_{export.name}.toml", files=export).read_text()
-        .replace(str(world.store), str(store)), encoding="utf-8")
+        world.config_for(f"build_{export.name}.toml", files=export)
+        .read_text()
+        .replace(str(world.store), str(store)),
+        encoding="utf-8",
+    )
     before = files_state(world.root, export.parent)
     result = run_in_process(["build", "--config", str(config)], tmp_path)
     after = files_state(world.root, export.parent)
@@ -204,8 +223,9 @@ def test_script_description_is_stored_as_given(corpus, tmp_path):
     assert result.code == 0, result.stderr
     assert "read 4 rows = kept 4 + quarantined 0" in result.stdout
     with duckdb.connect(str(store), read_only=True) as con:
-        stored = dict(con.execute(
-            "SELECT incident_id, offense_desc FROM incidents").fetchall())
+        stored = dict(
+            con.execute("SELECT incident_id, offense_desc FROM incidents").fetchall()
+        )
     assert stored["9"] == SCRIPT
     assert stored["10"] == f"{IMG} & <b>bold</b>"
 
@@ -217,19 +237,22 @@ def test_nul_bytes_and_cp1252_text_survive_the_store(corpus, tmp_path):
     assert "read 3 rows = kept 3 + quarantined 0" in result.stdout
     with duckdb.connect(str(store), read_only=True) as con:
         desc = con.execute(
-            "SELECT offense_desc FROM incidents WHERE incident_id = '9'").fetchone()[0]
+            "SELECT offense_desc FROM incidents WHERE incident_id = '9'"
+        ).fetchone()[0]
     assert desc == "before\x00after"
 
 
 def test_quarantined_rows_keep_their_raw_text_in_the_store(corpus, tmp_path):
     world, paths = corpus
-    result, store = build_store(world, paths["unterminated_quote_mid_file.csv"],
-                                tmp_path)
+    result, store = build_store(
+        world, paths["unterminated_quote_mid_file.csv"], tmp_path
+    )
     assert result.code == 0, result.stderr
     assert "read 3 rows = kept 2 + quarantined 1" in result.stdout
     with duckdb.connect(str(store), read_only=True) as con:
         reason, line, raw = con.execute(
-            "SELECT reason, line, raw FROM quarantine").fetchone()
+            "SELECT reason, line, raw FROM quarantine"
+        ).fetchone()
     assert (reason, line) == ("unparseable_row", 4)
     # The lines swallowed by the open quote are kept inside the quarantined row.
     assert all(f"{i},2019-06-" in raw for i in (20, 21, 22))
@@ -237,14 +260,24 @@ def test_quarantined_rows_keep_their_raw_text_in_the_store(corpus, tmp_path):
 
 def test_choropleth_escapes_area_names_and_ids_from_data():
     areas = gpd.GeoDataFrame(
-        {"area_id": [SCRIPT, "</script><img src=x onerror=alert(3)>"],
-         "name": [SCRIPT, IMG], "n": [1, 2], "desc": [IMG, SCRIPT]},
+        {
+            "area_id": [SCRIPT, "</script><img src=x onerror=alert(3)>"],
+            "name": [SCRIPT, IMG],
+            "n": [1, 2],
+            "desc": [IMG, SCRIPT],
+        },
         geometry=[box(-90.30, 38.60, -90.29, 38.61), box(-90.29, 38.60, -90.28, 38.61)],
         crs="EPSG:4326",
     )
-    m = make_choropleth(areas, "n", "name", "area_id",
-                        [("desc", "Offense"), ("area_id", "Beat")],
-                        legend_title=SCRIPT, highlight_id=SCRIPT)
+    m = make_choropleth(
+        areas,
+        "n",
+        "name",
+        "area_id",
+        [("desc", "Offense"), ("area_id", "Beat")],
+        legend_title=SCRIPT,
+        highlight_id=SCRIPT,
+    )
     page = m.get_root().render()
     for unsafe in ("<script>alert", "<img src=x", "</script><img"):
         assert unsafe not in page
@@ -252,13 +285,20 @@ def test_choropleth_escapes_area_names_and_ids_from_data():
 
 
 def test_quarantine_point_map_escapes_offense_text():
-    points = pd.DataFrame({"lon": [-90.295, -90.285], "lat": [38.605, 38.605],
-                           "offense_desc": [SCRIPT, IMG], "file": ["a.csv", SCRIPT]})
-    outline = gpd.GeoDataFrame({"area_id": ["11"]},
-                               geometry=[box(-90.30, 38.60, -90.28, 38.61)],
-                               crs="EPSG:4326")
-    m = make_point_map(points, outline, [("offense_desc", "Offense"),
-                                         ("file", SCRIPT)])
+    points = pd.DataFrame(
+        {
+            "lon": [-90.295, -90.285],
+            "lat": [38.605, 38.605],
+            "offense_desc": [SCRIPT, IMG],
+            "file": ["a.csv", SCRIPT],
+        }
+    )
+    outline = gpd.GeoDataFrame(
+        {"area_id": ["11"]},
+        geometry=[box(-90.30, 38.60, -90.28, 38.61)],
+        crs="EPSG:4326",
+    )
+    m = make_point_map(points, outline, [("offense_desc", "Offense"), ("file", SCRIPT)])
     page = m.get_root().render()
     for unsafe in ("<script>alert", "<img src=x"):
         assert unsafe not in page

@@ -18,8 +18,12 @@ HEADER = ["id", "occurred", "code", "description", "lon", "lat"]
 XY_HEADER = ["id", "occurred", "code", "description", "x", "y"]
 
 # Beat id -> (west, south); each beat is 0.01 x 0.01 degree.
-BEATS = {"11": (-90.30, 38.60), "12": (-90.29, 38.60),
-         "21": (-90.30, 38.61), "22": (-90.29, 38.61)}
+BEATS = {
+    "11": (-90.30, 38.60),
+    "12": (-90.29, 38.60),
+    "21": (-90.30, 38.61),
+    "22": (-90.29, 38.61),
+}
 # A point in the middle of each beat.
 CENTRES = {beat: (w + 0.005, s + 0.005) for beat, (w, s) in BEATS.items()}
 INSIDE = CENTRES["11"]
@@ -79,16 +83,28 @@ class World:
     config: Path
     store: Path
 
-    def config_for(self, name: str, *, files: Path | None = None,
-                   polygons: Path | None = None, profile: Path | None = None,
-                   crs: str = ANALYSIS_CRS) -> Path:
+    def config_for(
+        self,
+        name: str,
+        *,
+        files: Path | None = None,
+        polygons: Path | None = None,
+        profile: Path | None = None,
+        crs: str = ANALYSIS_CRS,
+    ) -> Path:
         """Write a config replacing one piece; returns its path."""
         path = self.root / "configs" / name
         path.parent.mkdir(exist_ok=True)
-        path.write_text(CONFIG.format(
-            crs=crs, store=self.store, profile=profile or self.profile,
-            files=files or self.good_csv, polygons=polygons or self.layer,
-        ), encoding="utf-8")
+        path.write_text(
+            CONFIG.format(
+                crs=crs,
+                store=self.store,
+                profile=profile or self.profile,
+                files=files or self.good_csv,
+                polygons=polygons or self.layer,
+            ),
+            encoding="utf-8",
+        )
         return path
 
 
@@ -99,8 +115,11 @@ def square(west: float, south: float, size: float = 0.01) -> list[list[float]]:
 
 
 def feature(beat: str, geometry: dict, **props: object) -> dict:
-    return {"type": "Feature", "properties": {"beat": beat, "name": f"Beat {beat}",
-                                              **props}, "geometry": geometry}
+    return {
+        "type": "Feature",
+        "properties": {"beat": beat, "name": f"Beat {beat}", **props},
+        "geometry": geometry,
+    }
 
 
 def polygon(ring: list[list[float]]) -> dict:
@@ -120,8 +139,9 @@ def csv_line(fields: list[str]) -> str:
     out = []
     for f in fields:
         f = str(f)
-        out.append('"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\n\r')
-                   else f)
+        out.append(
+            '"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\n\r') else f
+        )
     return ",".join(out)
 
 
@@ -132,8 +152,16 @@ def good_rows(n: int = 4, start: int = 1) -> list[list[str]]:
     rows = []
     for i in range(n):
         lon, lat = centres[i % 4]
-        rows.append([str(start + i), f"2019-06-{1 + i % 28:02d} 10:00", codes[i % 4],
-                     f"clean record {start + i}", f"{lon:.6f}", f"{lat:.6f}"])
+        rows.append(
+            [
+                str(start + i),
+                f"2019-06-{1 + i % 28:02d} 10:00",
+                codes[i % 4],
+                f"clean record {start + i}",
+                f"{lon:.6f}",
+                f"{lat:.6f}",
+            ]
+        )
     return rows
 
 
@@ -153,16 +181,29 @@ def write_world(root: Path) -> World:
     layer = root / "beats.geojson"
     layer.write_text(json.dumps(beats_collection()), encoding="utf-8")
     profile = root / "profile.toml"
-    profile.write_text(PROFILE.format(coordinates='lon = "lon"\nlat = "lat"',
-                                      location=""), encoding="utf-8")
+    profile.write_text(
+        PROFILE.format(coordinates='lon = "lon"\nlat = "lat"', location=""),
+        encoding="utf-8",
+    )
     profile_xy = root / "profile_xy.toml"
-    profile_xy.write_text(PROFILE.format(
-        coordinates='x = "x"\ny = "y"',
-        location=f'\n[location]\ncrs = "{ANALYSIS_CRS}"\n'), encoding="utf-8")
+    profile_xy.write_text(
+        PROFILE.format(
+            coordinates='x = "x"\ny = "y"',
+            location=f'\n[location]\ncrs = "{ANALYSIS_CRS}"\n',
+        ),
+        encoding="utf-8",
+    )
     good = root / "good.csv"
     good.write_text(csv_text(good_rows()), encoding="utf-8")
     store = root / "store" / "beatprofile.duckdb"
-    world = World(root=root, layer=layer, profile=profile, profile_xy=profile_xy,
-                  good_csv=good, config=root / "configs" / "base.toml", store=store)
+    world = World(
+        root=root,
+        layer=layer,
+        profile=profile,
+        profile_xy=profile_xy,
+        good_csv=good,
+        config=root / "configs" / "base.toml",
+        store=store,
+    )
     world.config_for("base.toml")
     return world

@@ -13,8 +13,8 @@ from datetime import date
 import pandas as pd
 import shapely
 
-from pipelines.simulation import load_simulation_config
-from pipelines.simulation.config import (
+from pipelines.workload.simulation import load_simulation_config
+from pipelines.workload.simulation.config import (
     Levels,
     Shift,
     SimulationConfig,

@@ -1,4 +1,4 @@
-"""Walk-forward back-test (pipelines/backtest.py) on a fixture computable by hand.
+"""Walk-forward back-test (pipelines/analysis/refresh/backtest.py) on a fixture computable by hand.
 
 A 1 km x 1 km jurisdiction of 100 cells (100 m). Data end 2019-12-31; with
 2 scored months and 3 months of history the months are Aug..Dec 2019 (k = 0..4)
@@ -24,7 +24,11 @@ import pytest
 import shapely
 
 from geo.grid import make_grid
-from pipelines.backtest import BacktestSettings, run_backtest, summarize_backtest
+from pipelines.analysis.backtest import (
+    BacktestSettings,
+    run_backtest,
+    summarize_backtest,
+)
 
 GRID = make_grid(shapely.box(0, 0, 1000, 1000), 100.0)
 AS_OF = pd.Timestamp("2019-12-31")
@@ -35,14 +39,18 @@ def fixture_incidents() -> pd.DataFrame:
     for k, month in enumerate(pd.date_range("2019-08-01", periods=5, freq="MS")):
         for i in range(10):
             rows.append((550.0, 550.0, month + pd.Timedelta(days=i), "burglary"))
-            rows.append((50.0 + 100 * i, 50.0 + 100 * k, month + pd.Timedelta(days=3),
-                         "theft"))
+            rows.append(
+                (50.0 + 100 * i, 50.0 + 100 * k, month + pd.Timedelta(days=3), "theft")
+            )
     return pd.DataFrame(rows, columns=["x", "y", "occurred_at", "category"])
 
 
 SETTINGS = BacktestSettings(
-    periods=2, history_months=3, coverages=(0.01, 0.09),
-    categories=("all", "burglary"), kde_bandwidths_m=(100.0,),
+    periods=2,
+    history_months=3,
+    coverages=(0.01, 0.09),
+    categories=("all", "burglary"),
+    kde_bandwidths_m=(100.0,),
 )
 
 
@@ -52,9 +60,12 @@ def table() -> pd.DataFrame:
 
 
 def pick(table, method, coverage, category="all", month="2019-11-01"):
-    rows = table[(table["method"] == method) & (table["coverage"] == coverage)
-                 & (table["category"] == category)
-                 & (table["period_start"] == pd.Timestamp(month))]
+    rows = table[
+        (table["method"] == method)
+        & (table["coverage"] == coverage)
+        & (table["category"] == category)
+        & (table["period_start"] == pd.Timestamp(month))
+    ]
     assert len(rows) == 1
     return rows.iloc[0]
 
@@ -83,12 +94,25 @@ def test_per_category_rows_use_only_that_category(table):
 
 
 def test_table_layout(table):
-    assert {"method", "category", "period_start", "area_share", "hits", "pai", "rri",
-            "pei_star"} <= set(table.columns)
+    assert {
+        "method",
+        "category",
+        "period_start",
+        "area_share",
+        "hits",
+        "pai",
+        "rri",
+        "pei_star",
+    } <= set(table.columns)
     assert sorted(table["period_start"].unique()) == list(
-        pd.to_datetime(["2019-11-01", "2019-12-01"]))
-    assert set(table["method"]) == {"naive_last_period", "counts_12m", "gi_star_12m",
-                                    "kde_12m_100m"}
+        pd.to_datetime(["2019-11-01", "2019-12-01"])
+    )
+    assert set(table["method"]) == {
+        "naive_last_period",
+        "counts_12m",
+        "gi_star_12m",
+        "kde_12m_100m",
+    }
     assert len(table) == 4 * 2 * 2 * 2  # methods x categories x months x coverages
     assert (table["seed"] == 12345).all() and (table["cell_size_m"] == 100).all()
 
@@ -100,17 +124,26 @@ def test_summary_compares_each_method_with_naive(table):
     assert (naive["beats_naive"] == 0.0).all()
     top = summary[(summary["coverage"] == 0.01) & (summary["category"] == "all")]
     assert top["method"].tolist() == [
-        "naive_last_period", "counts_12m", "gi_star_12m", "kde_12m_100m"]
+        "naive_last_period",
+        "counts_12m",
+        "gi_star_12m",
+        "kde_12m_100m",
+    ]
     assert top["periods"].tolist() == [2, 2, 2, 2]
 
 
 def test_unknown_method_and_category_are_errors():
     with pytest.raises(ValueError, match=r"methods \['magic'\] are unknown"):
-        run_backtest(fixture_incidents(), GRID, AS_OF,
-                     BacktestSettings(methods=("magic",)))
+        run_backtest(
+            fixture_incidents(), GRID, AS_OF, BacktestSettings(methods=("magic",))
+        )
     with pytest.raises(ValueError, match=r"categories \['burglaries'\] are unknown"):
-        run_backtest(fixture_incidents(), GRID, AS_OF,
-                     BacktestSettings(categories=("burglaries",)))
+        run_backtest(
+            fixture_incidents(),
+            GRID,
+            AS_OF,
+            BacktestSettings(categories=("burglaries",)),
+        )
     with pytest.raises(ValueError, match=r"missing columns \['x'\]"):
         run_backtest(fixture_incidents().drop(columns="x"), GRID, AS_OF)
 
@@ -123,7 +156,7 @@ def test_results_do_not_depend_on_row_order(table):
 
 
 def test_gap_month_is_not_scored_and_the_note_says_why():
-    from pipelines.backtest import skipped_months
+    from pipelines.analysis.backtest import skipped_months
 
     gaps = pd.DataFrame(
         {

@@ -12,8 +12,8 @@ import pytest
 from numpy.testing import assert_allclose
 from shapely.geometry import box
 
-from pipelines import beat_plans as bp
-from pipelines.plan_export import plan_html, plan_pdf_bytes
+from pipelines.community import beat_plans as bp
+from pipelines.render.plan_export import plan_html, plan_pdf_bytes
 
 CRS = "EPSG:26996"
 X0, Y0 = 270_000.0, 310_000.0  # inside EPSG:26996's area of use

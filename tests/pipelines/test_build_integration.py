@@ -53,13 +53,17 @@ def test_reversal_rows_are_not_crimes_and_cancel_their_originals(sample_build):
     raw = _read_sample_csvs()
     negatives = int((raw["Count"].str.strip() == "-1").sum())
     with duckdb.connect(str(settings.store_path), read_only=True) as con:
-        roles = dict(con.execute(
-            "SELECT netted_role, count(*) FROM netted GROUP BY ALL").fetchall())
+        roles = dict(
+            con.execute(
+                "SELECT netted_role, count(*) FROM netted GROUP BY ALL"
+            ).fetchall()
+        )
         unmatched = con.execute(
             "SELECT count(*) FROM quarantine WHERE reason = 'reversal_without_original'"
         ).fetchone()[0]
         negative_incidents = con.execute(
-            "SELECT count(*) FROM incidents WHERE count <> 1").fetchone()[0]
+            "SELECT count(*) FROM incidents WHERE count <> 1"
+        ).fetchone()[0]
         # Complaint 18-000134: burglary (Jan 2018) reclassified as robbery (Feb 2018).
         kept = con.execute(
             "SELECT category FROM incidents WHERE incident_id = '18-000134'"
@@ -74,13 +78,18 @@ def test_every_incident_has_exactly_one_area_per_level(sample_store):
     with duckdb.connect(str(sample_store), read_only=True) as con:
         missing = con.execute(
             "SELECT count(*) FROM incidents WHERE area_neighborhood IS NULL "
-            "OR area_district IS NULL").fetchone()[0]
+            "OR area_district IS NULL"
+        ).fetchone()[0]
         bad_ids = con.execute(
             "SELECT count(*) FROM incidents i ANTI JOIN areas a "
             "ON a.level = 'neighborhood' AND a.area_id = i.area_neighborhood"
         ).fetchone()[0]
-        districts = {r[0] for r in con.execute(
-            "SELECT DISTINCT area_district FROM incidents").fetchall()}
+        districts = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT area_district FROM incidents"
+            ).fetchall()
+        }
     assert missing == 0
     assert bad_ids == 0
     assert districts == {"1", "2", "3", "4", "5", "6"}
@@ -92,7 +101,8 @@ def test_point_in_polygon_agreement_matches_geopandas_sjoin(sample_build):
     with duckdb.connect(str(settings.store_path), read_only=True) as con:
         points = con.execute(
             "SELECT x, y, label_neighborhood FROM incidents "
-            "WHERE located AND label_neighborhood IS NOT NULL").df()
+            "WHERE located AND label_neighborhood IS NOT NULL"
+        ).df()
     layer = gpd.read_file(SAMPLE_DIR / "neighborhoods.geojson").to_crs("EPSG:26996")
     gdf = gpd.GeoDataFrame(
         points, geometry=gpd.points_from_xy(points["x"], points["y"]), crs="EPSG:26996"
@@ -107,14 +117,19 @@ def test_point_in_polygon_agreement_matches_geopandas_sjoin(sample_build):
 
 def test_profile_counts_equal_direct_counts_on_incidents(sample_store):
     with duckdb.connect(str(sample_store), read_only=True) as con:
-        as_of = con.execute("SELECT max(occurred_at)::DATE FROM incidents").fetchone()[0]
+        as_of = con.execute("SELECT max(occurred_at)::DATE FROM incidents").fetchone()[
+            0
+        ]
         stored = con.execute(
             "SELECT last28, ytd FROM profiles WHERE level = 'neighborhood' "
-            "AND area_id = '35' AND category = 'all'").fetchone()
+            "AND area_id = '35' AND category = 'all'"
+        ).fetchone()
         direct = con.execute(
             "SELECT count(*) FILTER (WHERE occurred_at::DATE > ?::DATE - 28), "
             "count(*) FILTER (WHERE year(occurred_at) = year(?::DATE)) "
-            "FROM incidents WHERE area_neighborhood = '35'", [as_of, as_of]).fetchone()
+            "FROM incidents WHERE area_neighborhood = '35'",
+            [as_of, as_of],
+        ).fetchone()
     assert stored == direct
 
 
@@ -127,7 +142,10 @@ def test_loading_the_same_export_again_changes_nothing(sample_build, tmp_path):
     again = run_build(copy, extra_files=[(source, source.files[0])], incremental=True)
     assert again.files_skipped == 1 and again.files_added == 0
     assert (again.read, again.kept, again.net_crimes) == (
-        report.read, report.kept, report.net_crimes)
+        report.read,
+        report.kept,
+        report.net_crimes,
+    )
 
 
 @requires_shared_data()
@@ -137,15 +155,18 @@ def test_ingesting_a_newer_export_appends_and_nets_across_files(sample_build, tm
     shutil.copyfile(settings.store_path, store)
     extra = SHARED_DATA / "stlouis" / "raw" / "2017" / "december2017.csv"
     source = SourceConfig(profile=settings.sources[0].profile, files=())
-    more = run_build(_with_store(settings, store), extra_files=[(source, extra)],
-                     incremental=True)
+    more = run_build(
+        _with_store(settings, store), extra_files=[(source, extra)], incremental=True
+    )
     added_rows = len(pd.read_csv(extra, dtype=str))
     assert more.files_added == 1
     assert more.read == report.read + added_rows
     assert more.read == more.kept + more.quarantined
     # Some 2018 reversals cancel December 2017 records: fewer unmatched reversals.
-    assert (more.quarantined_by_reason["reversal_without_original"]
-            < report.quarantined_by_reason["reversal_without_original"])
+    assert (
+        more.quarantined_by_reason["reversal_without_original"]
+        < report.quarantined_by_reason["reversal_without_original"]
+    )
 
 
 def test_failed_build_leaves_the_last_good_store_intact(sample_build, tmp_path):
@@ -157,8 +178,11 @@ def test_failed_build_leaves_the_last_good_store_intact(sample_build, tmp_path):
     broken.write_bytes(b"this is not gzip")
     source = SourceConfig(profile=settings.sources[0].profile, files=())
     with pytest.raises(InputFileError, match="not a readable gzip file"):
-        run_build(_with_store(settings, store), extra_files=[(source, broken)],
-                  incremental=True)
+        run_build(
+            _with_store(settings, store),
+            extra_files=[(source, broken)],
+            incremental=True,
+        )
     assert store.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -177,7 +201,8 @@ def test_full_stlouis_2015_2019_build_conserves_rows(tmp_path):
     assert report.read == 246_291  # rows in the 60 files (data README)
     assert report.read == report.kept + report.quarantined
     assert report.label_agreement["neighborhood"]["point_in_polygon_share"] == (
-        pytest.approx(0.944, abs=0.002))  # data README: 94.4%
+        pytest.approx(0.944, abs=0.002)
+    )  # data README: 94.4%
 
 
 def _with_store(settings, store):

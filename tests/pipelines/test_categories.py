@@ -1,4 +1,4 @@
-"""Offense code -> category and sensitive flag (pipelines/categories.py).
+"""Offense code -> category and sensitive flag (pipelines/ingest/normalize/categories.py).
 
 Expected categories below were worked out by hand from
 ``profiles/stlouis_slmpd.toml``: codes are zero-padded to 6 digits, exact codes
@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.categories import categorize_offenses, pad_code
 from pipelines.errors import ConfigError
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.categories import categorize_offenses, pad_code
+from pipelines.ingest.source_profile import load_source_profile
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,18 +10,22 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import public
-from pipelines.categories import classify_offenses
-from pipelines.category_check import (
+from pipelines.community import public
+from pipelines.ingest.categories import classify_offenses
+from pipelines.ingest.category_check import (
     adopt_department_categories,
     category_checks,
     department_categories,
     detect_department_category,
 )
-from pipelines.category_rules import DEFAULT_RULES, OffenseProposal, propose_category
-from pipelines.sensitive import render_sensitive_lines, sensitive_reason
-from pipelines.source_profile import load_source_profile
-from pipelines.text_normal import normalize_offense_text
+from pipelines.ingest.category_rules import (
+    DEFAULT_RULES,
+    OffenseProposal,
+    propose_category,
+)
+from pipelines.ingest.sensitive import render_sensitive_lines, sensitive_reason
+from pipelines.ingest.source_profile import load_source_profile
+from pipelines.ingest.text_normal import normalize_offense_text
 
 
 @pytest.mark.parametrize(

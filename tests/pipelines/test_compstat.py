@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.compstat import (
+from pipelines.analysis.compstat import (
     FALL,
     RISE,
     STEADY,
@@ -37,38 +37,58 @@ def test_flags_follow_the_exact_poisson_test(current, previous, expected):
 
 
 def test_latest_complete_week_ends_on_the_last_sunday():
-    assert latest_complete_week_end(pd.Timestamp("2019-12-31")) == pd.Timestamp("2019-12-29")
-    assert latest_complete_week_end(pd.Timestamp("2019-12-29")) == pd.Timestamp("2019-12-29")
+    assert latest_complete_week_end(pd.Timestamp("2019-12-31")) == pd.Timestamp(
+        "2019-12-29"
+    )
+    assert latest_complete_week_end(pd.Timestamp("2019-12-29")) == pd.Timestamp(
+        "2019-12-29"
+    )
 
 
 def test_periods_compare_like_with_like():
     seven, twenty_eight, ytd = periods_ending(pd.Timestamp("2019-03-31"))
     assert (seven.start, seven.prior_start, seven.prior_end) == (
-        pd.Timestamp("2019-03-25"), pd.Timestamp("2019-03-18"), pd.Timestamp("2019-03-24"))
+        pd.Timestamp("2019-03-25"),
+        pd.Timestamp("2019-03-18"),
+        pd.Timestamp("2019-03-24"),
+    )
     assert seven.last_year_start == pd.Timestamp("2018-03-26")  # 364 days: a Monday
     assert (twenty_eight.start, twenty_eight.prior_end) == (
-        pd.Timestamp("2019-03-04"), pd.Timestamp("2019-03-03"))
+        pd.Timestamp("2019-03-04"),
+        pd.Timestamp("2019-03-03"),
+    )
     assert (ytd.start, ytd.last_year_start, ytd.last_year_end) == (
-        pd.Timestamp("2019-01-01"), pd.Timestamp("2018-01-01"), pd.Timestamp("2018-03-31"))
+        pd.Timestamp("2019-01-01"),
+        pd.Timestamp("2018-01-01"),
+        pd.Timestamp("2018-03-31"),
+    )
 
 
 def test_table_counts_flags_and_sparkline_by_hand():
     week_end = pd.Timestamp("2019-03-31")
-    daily = pd.DataFrame({
-        "area_id": ["A"] * 4 + ["B"],
-        "day": pd.to_datetime(["2019-03-30", "2019-03-25", "2019-03-20", "2018-03-28",
-                               "2019-01-02"]),
-        "n": [6, 4, 1, 2, 3],
-    })
+    daily = pd.DataFrame(
+        {
+            "area_id": ["A"] * 4 + ["B"],
+            "day": pd.to_datetime(
+                ["2019-03-30", "2019-03-25", "2019-03-20", "2018-03-28", "2019-01-02"]
+            ),
+            "n": [6, 4, 1, 2, 3],
+        }
+    )
     areas = pd.DataFrame({"area_id": ["A", "B", "C"], "name": ["a", "b", "c"]})
     table = compstat_table(daily, areas, week_end).set_index("area_id")
     # A: last 7 days (Mar 25-31) 6 + 4 = 10; prior 7 days (Mar 18-24) 1; last year
     # (2018-03-26..04-01) 2.  10 vs 1: p = 2 * 11/2048 = 0.0107 -> rise.
-    assert (table.loc["A", "7d"], table.loc["A", "7d_prior"], table.loc["A", "7d_last_year"]) == (
-        10, 1, 2)
+    assert (
+        table.loc["A", "7d"],
+        table.loc["A", "7d_prior"],
+        table.loc["A", "7d_last_year"],
+    ) == (10, 1, 2)
     assert table.loc["A", "7d_flag_prior"] == RISE
     assert table.loc["A", "28d"] == 11 and table.loc["A", "ytd"] == 11
     assert table.loc["B", "ytd"] == 3 and table.loc["B", "7d"] == 0
     assert table.loc["C", "ytd"] == 0 and table.loc["C", "ytd_flag_last_year"] == STEADY
     weekly = table.loc["A", "weekly"]
-    assert len(weekly) == 52 and weekly[-1] == 10 and weekly[-2] == 1 and sum(weekly) == 11
+    assert (
+        len(weekly) == 52 and weekly[-1] == 10 and weekly[-2] == 1 and sum(weekly) == 11
+    )

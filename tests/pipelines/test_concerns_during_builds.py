@@ -26,7 +26,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from datetime import date
     from pathlib import Path
-    from pipelines.priorities import Concern, record_concern
+    from pipelines.community.priorities import Concern, record_concern
     store, stop, saved = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     i = 0
     with saved.open("w") as out:

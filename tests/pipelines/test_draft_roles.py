@@ -20,15 +20,13 @@ import pytest
 
 from pipelines import schema as s
 from pipelines.errors import ConfigError
-from pipelines.ingest import normalize_export
-from pipelines.profile_draft import detect_date_formats, draft_profile
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.draft.profile import detect_date_formats, draft_profile
+from pipelines.ingest.normalize import normalize_export
+from pipelines.ingest.source_profile import load_source_profile
 from tests.pipelines.test_profile_draft import make_table
 
 REPO = Path(__file__).resolve().parents[2]
 MISSOURI_EAST_M = "EPSG:26996"
-
-
 
 
 def lonlat(n: int) -> dict[str, list[str]]:

@@ -14,10 +14,14 @@ from pipelines.exports import cell_id_from_feature, to_csv_text, to_geojson_text
 
 
 def test_csv_defuses_spreadsheet_formulas_and_keeps_numbers():
-    frame = pd.DataFrame({"desc": ["=HYPERLINK(\"x\")", "@SUM(A1)", "plain", "-5 apples"],
-                          "n": [-1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {
+            "desc": ['=HYPERLINK("x")', "@SUM(A1)", "plain", "-5 apples"],
+            "n": [-1, 2, 3, 4],
+        }
+    )
     rows = list(csv.reader(io.StringIO(to_csv_text(frame))))
-    assert rows[1] == ["'=HYPERLINK(\"x\")", "-1"]  # numbers are left alone
+    assert rows[1] == ['\'=HYPERLINK("x")', "-1"]  # numbers are left alone
     assert rows[2] == ["'@SUM(A1)", "2"]
     assert rows[3] == ["plain", "3"]
     assert rows[4] == ["'-5 apples", "4"]
@@ -26,7 +30,9 @@ def test_csv_defuses_spreadsheet_formulas_and_keeps_numbers():
 def test_geojson_keeps_columns_and_dates_as_text():
     cells = gpd.GeoDataFrame(
         {"cell_id": [7], "day": pd.to_datetime(["2019-12-31"])},
-        geometry=[box(-90.3, 38.6, -90.2, 38.7)], crs="EPSG:4326")
+        geometry=[box(-90.3, 38.6, -90.2, 38.7)],
+        crs="EPSG:4326",
+    )
     feature = json.loads(to_geojson_text(cells))["features"][0]
     assert feature["properties"] == {"cell_id": 7, "day": "2019-12-31"}
 

@@ -14,19 +14,19 @@ from pyproj import Transformer
 
 from pipelines import schema as s
 from pipelines.catalog import SAMPLE_CONFIG
-from pipelines.check import check_exports
 from pipelines.errors import ConfigError, InputFileError
-from pipelines.filters import (
+from pipelines.ingest.check import check_exports
+from pipelines.ingest.filters import (
     RowFilter,
     filter_rows,
     parse_filter,
     propose_filters,
     render_filter_lines,
 )
-from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
-from pipelines.quality import format_quality_report
-from pipelines.readers import read_export
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.normalize import ISSUE, ISSUE_MESSAGE, normalize_export
+from pipelines.ingest.quality import format_quality_report
+from pipelines.ingest.readers import read_export
+from pipelines.ingest.source_profile import load_source_profile
 from tests.conftest import settings_with_store
 
 P = Path("denver.toml")

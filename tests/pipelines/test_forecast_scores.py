@@ -1,4 +1,4 @@
-"""PAI, RRI and PEI* (pipelines/forecast_scores.py) on fixtures computed by hand.
+"""PAI, RRI and PEI* (pipelines/analysis/refresh/forecast_scores.py) on fixtures computed by hand.
 
 Ten cells of equal area (1 each, total 10). The forecast scores
 ``[9, 7, 7, 5, 3, 2, 1, 0, 0, 0]``; cells 1 and 2 tie at 7. At 20% of the area
@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.forecast_scores import flag_cells, score_flagged, tie_order
+from pipelines.analysis.forecast_scores import flag_cells, score_flagged, tie_order
 
 SCORE = np.array([9, 7, 7, 5, 3, 2, 1, 0, 0, 0], dtype=float)
 NEXT = np.array([4, 0, 6, 2, 1, 0, 3, 0, 0, 4])
@@ -71,8 +71,9 @@ def test_nan_scores_rank_last():
 
 
 def test_empty_periods_give_nan_not_errors():
-    result = score_flagged(np.array([True, False]), np.ones(2), np.zeros(2, int),
-                           np.zeros(2, int))
+    result = score_flagged(
+        np.array([True, False]), np.ones(2), np.zeros(2, int), np.zeros(2, int)
+    )
     assert np.isnan(result.pai) and np.isnan(result.rri) and np.isnan(result.pei_star)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from pipelines.gaps import describe_gaps, detect_gaps, gaps_from_daily, in_gap
+from pipelines.analysis.gaps import describe_gaps, detect_gaps, gaps_from_daily, in_gap
 
 
 def _daily(per_month: dict[str, int], start="2017-01-01", end="2020-12-31"):
@@ -106,8 +106,8 @@ def test_in_gap_marks_timestamps_and_description_names_months():
 
 
 def test_weekly_trend_frame_is_null_not_zero_over_a_gap():
-    from dashboard.charts import weekly_trend_chart
-    from pipelines.profiles import align_prior_year
+    from pipelines.analysis.profiles import align_prior_year
+    from pipelines.render.charts import weekly_trend_chart
 
     gaps = pd.DataFrame(
         {
@@ -134,7 +134,7 @@ def test_weekly_trend_frame_is_null_not_zero_over_a_gap():
 
 
 def test_sparkline_week_over_a_gap_is_none_not_zero():
-    from pipelines.compstat import SPARK_WEEKS, compstat_table
+    from pipelines.analysis.compstat import SPARK_WEEKS, compstat_table
 
     days = pd.date_range("2018-06-01", "2019-06-30")
     daily = pd.DataFrame({"area_id": "A", "day": days, "n": 3})

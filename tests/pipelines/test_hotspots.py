@@ -1,4 +1,4 @@
-"""Hotspot step (pipelines/hotspots.py) on the bundled sample and small fixtures."""
+"""Hotspot step (pipelines/analysis/refresh/hotspots.py) on the bundled sample and small fixtures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import shapely
 
 from geo.crs import LONLAT, transform_xy
 from geo.grid import cell_of, make_grid
-from pipelines.hotspots import (
+from pipelines.analysis.hotspots import (
     HotspotSettings,
     build_grid,
     build_hotspot_cells,
@@ -80,8 +80,14 @@ def test_hotspot_cells_for_all_crimes_and_busy_categories(sample):
     assert (cells.loc[cells["category"] != "all", "permutations"] == 0).all()
     assert (cells["seed"] == FAST.seed).all()
     assert set(everything["significance"]) <= {
-        "hot 99%", "hot 95%", "hot 90%", "not significant", "cold 90%", "cold 95%",
-        "cold 99%"}
+        "hot 99%",
+        "hot 95%",
+        "hot 90%",
+        "not significant",
+        "cold 90%",
+        "cold 95%",
+        "cold 99%",
+    }
     assert everything["emerging"].notna().all()
     assert (everything["gi_bin"] >= 2).any()
 
@@ -90,20 +96,27 @@ def test_missing_columns_are_an_error():
     grid = make_grid(shapely.box(0, 0, 500, 500), 100.0)
     missing = r"incidents is missing columns \['category'\]"
     with pytest.raises(ValueError, match=missing):
-        build_hotspot_cells(pd.DataFrame({"x": [], "y": [], "occurred_at": []}), grid,
-                            pd.Timestamp("2019-01-01"))
+        build_hotspot_cells(
+            pd.DataFrame({"x": [], "y": [], "occurred_at": []}),
+            grid,
+            pd.Timestamp("2019-01-01"),
+        )
 
 
 def test_knox_table_for_one_category():
     rng = np.random.default_rng(0)
-    incidents = pd.DataFrame({
-        "x": rng.uniform(0, 2000, 200), "y": rng.uniform(0, 2000, 200),
-        "occurred_at": pd.Timestamp("2019-01-01")
-        + pd.to_timedelta(rng.integers(0, 300, 200), unit="D"),
-        "category": ["burglary", "theft"] * 100,
-    })
-    table = build_knox(incidents, "burglary", pd.Timestamp("2019-12-31"),
-                       permutations=19, seed=4)
+    incidents = pd.DataFrame(
+        {
+            "x": rng.uniform(0, 2000, 200),
+            "y": rng.uniform(0, 2000, 200),
+            "occurred_at": pd.Timestamp("2019-01-01")
+            + pd.to_timedelta(rng.integers(0, 300, 200), unit="D"),
+            "category": ["burglary", "theft"] * 100,
+        }
+    )
+    table = build_knox(
+        incidents, "burglary", pd.Timestamp("2019-12-31"), permutations=19, seed=4
+    )
     assert (table["n_points"] == 100).all()
     assert (table["category"] == "burglary").all()
     assert table[["permutations", "seed"]].iloc[0].tolist() == [19, 4]

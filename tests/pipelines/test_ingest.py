@@ -1,6 +1,6 @@
 """Reading SLMPD exports and normalizing them to staged rows.
 
-Covers ``pipelines/readers.py`` (``read_export``) and ``pipelines/ingest.py``
+Covers ``pipelines/ingest/normalize/readers.py`` (``read_export``) and ``pipelines/ingest/normalize.py``
 (``normalize_export``) on tiny hand-made files in the department's layout.
 """
 
@@ -17,9 +17,14 @@ from pyproj import Transformer
 
 from pipelines import schema as s
 from pipelines.errors import InputFileError
-from pipelines.ingest import ISSUE, ISSUE_MESSAGE, normalize_export
-from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, normalize_header, read_export
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.normalize import ISSUE, ISSUE_MESSAGE, normalize_export
+from pipelines.ingest.readers import (
+    LINE_COLUMN,
+    PROBLEM_COLUMN,
+    normalize_header,
+    read_export,
+)
+from pipelines.ingest.source_profile import load_source_profile
 
 REPO = Path(__file__).resolve().parents[2]
 ANALYSIS = "EPSG:26996"

@@ -12,15 +12,15 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from pipelines.agreement import (
+from pipelines.errors import ConfigError
+from pipelines.ingest.agreement import (
     LowAgreementError,
     agreement_lines,
     agreement_problems,
     enforce_agreement,
 )
-from pipelines.label_draft import rank_finest, score_label_column
-from pipelines.errors import ConfigError
-from pipelines.label_match import (
+from pipelines.ingest.draft.labels import rank_finest, score_label_column
+from pipelines.ingest.label_match import (
     area_keys,
     find_area,
     fuzzy_pairs,

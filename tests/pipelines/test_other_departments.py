@@ -12,8 +12,8 @@ import pytest
 
 from pipelines.build import run_build
 from pipelines.catalog import REPO_ROOT
-from pipelines.check import check_exports
-from pipelines.workload import response_times_by_priority
+from pipelines.ingest.check import check_exports
+from pipelines.workload.workload import response_times_by_priority
 from tests.conftest import SHARED_DATA, requires_shared_data, settings_with_store
 
 pytestmark = requires_shared_data()
@@ -40,7 +40,8 @@ def seattle(tmp_path_factory):
 def _per_file_conserved(store) -> list[tuple]:
     with duckdb.connect(str(store), read_only=True) as con:
         return con.execute(
-            "SELECT file, read, kept, quarantined FROM file_quality").fetchall()
+            "SELECT file, read, kept, quarantined FROM file_quality"
+        ).fetchall()
 
 
 def test_chicago_post_2012_label_agreement_meets_the_boundary_rule_targets(chicago):
@@ -60,9 +61,11 @@ def test_chicago_hierarchy_comes_from_the_beat_polygons(chicago):
             "SELECT count(*) FROM incidents WHERE area_sector <> "
             "CAST(CAST(left(lpad(area_beat, 4, '0'), 3) AS INT) AS VARCHAR) "
             "OR area_district <> CAST(CAST(left(lpad(area_beat, 4, '0'), 2) AS INT) "
-            "AS VARCHAR)").fetchone()[0]
-        levels = dict(con.execute(
-            "SELECT level, count(*) FROM areas GROUP BY level").fetchall())
+            "AS VARCHAR)"
+        ).fetchone()[0]
+        levels = dict(
+            con.execute("SELECT level, count(*) FROM areas GROUP BY level").fetchall()
+        )
     beats = json.loads((SHARED_DATA / "chicago" / "beats.geojson").read_text())
     parents = [f["properties"] for f in beats["features"]]
     assert bad == 0
@@ -75,7 +78,8 @@ def test_chicago_hierarchy_comes_from_the_beat_polygons(chicago):
 
 def test_chicago_api_layout_with_dict_string_locations_loads(tmp_path):
     settings = settings_with_store(
-        EXAMPLES / "chicago-2012-api" / "beatprofile.toml", tmp_path / "s.duckdb")
+        EXAMPLES / "chicago-2012-api" / "beatprofile.toml", tmp_path / "s.duckdb"
+    )
     report = run_build(settings)
     assert report.read == 10_000
     assert report.read == report.kept + report.quarantined
@@ -97,10 +101,15 @@ def test_seattle_robbery_label_agreement_meets_the_targets(seattle):
 def test_seattle_cad_calls_are_calls_with_priority_source_and_times(seattle):
     settings, _ = seattle
     with duckdb.connect(str(settings.store_path), read_only=True) as con:
-        kinds = dict(con.execute(
-            "SELECT kind, count(*) FROM incidents GROUP BY kind").fetchall())
-        sources = {r[0] for r in con.execute(
-            "SELECT DISTINCT call_source FROM incidents WHERE kind = 'call'").fetchall()}
+        kinds = dict(
+            con.execute("SELECT kind, count(*) FROM incidents GROUP BY kind").fetchall()
+        )
+        sources = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT call_source FROM incidents WHERE kind = 'call'"
+            ).fetchall()
+        }
         missing_queue = con.execute(
             "SELECT count(*) FROM incidents WHERE kind = 'call' AND queued_at IS NULL"
         ).fetchone()[0]
@@ -121,7 +130,8 @@ def _hand_medians() -> dict[str, float]:
                 queued = datetime.strptime(row["Original Time Queued"], fmt)
                 arrived = datetime.strptime(row["Arrived Time"], fmt)
                 minutes.setdefault(row["Priority"], []).append(
-                    (arrived - queued).total_seconds() / 60)
+                    (arrived - queued).total_seconds() / 60
+                )
     return {p: statistics.median(v) for p, v in minutes.items()}
 
 
@@ -138,10 +148,13 @@ def test_cad_median_queue_to_arrival_by_priority_matches_a_hand_computation(seat
 
 def test_check_is_a_dry_run_with_the_quality_figures(tmp_path):
     settings = settings_with_store(
-        EXAMPLES / "seattle" / "beatprofile.toml", tmp_path / "never.duckdb")
+        EXAMPLES / "seattle" / "beatprofile.toml", tmp_path / "never.duckdb"
+    )
     report = check_exports(
         REPO_ROOT / "profiles" / "seattle_spd_crime.toml",
-        [SHARED_DATA / "seattle" / "spd_crime_robbery_2008_2021.csv"], settings)
+        [SHARED_DATA / "seattle" / "spd_crime_robbery_2008_2021.csv"],
+        settings,
+    )
     assert not (tmp_path / "never.duckdb").exists()
     source = report.sources().iloc[0]
     assert source["read"] == 21_454
@@ -153,14 +166,22 @@ def test_check_is_a_dry_run_with_the_quality_figures(tmp_path):
 def test_overlapping_extracts_keep_one_record_per_incident(tmp_path):
     """The same export loaded under two names: every row of the second is a duplicate
     of the first, and the later-loaded version is the one kept."""
-    source = SHARED_DATA / "chicago" / "incidents" / (
-        "computationforpolicy_lecture-examples__Crimes_-_2001_to_present__b1e44c4.csv")
+    source = (
+        SHARED_DATA
+        / "chicago"
+        / "incidents"
+        / (
+            "computationforpolicy_lecture-examples__Crimes_-_2001_to_present__b1e44c4.csv"
+        )
+    )
     copy = tmp_path / "later_export.csv"
     copy.write_bytes(source.read_bytes().replace(b"\r\n", b"\n") + b"\n")
-    settings = settings_with_store(EXAMPLES / "chicago" / "beatprofile.toml",
-                                   tmp_path / "s.duckdb")
-    report = check_exports(REPO_ROOT / "profiles" / "chicago_portal.toml",
-                           [source, copy], settings)
+    settings = settings_with_store(
+        EXAMPLES / "chicago" / "beatprofile.toml", tmp_path / "s.duckdb"
+    )
+    report = check_exports(
+        REPO_ROOT / "profiles" / "chicago_portal.toml", [source, copy], settings
+    )
     files = report.files.set_index("file")
     with open(source, encoding="utf-8", newline="") as handle:
         cases = [row["Case Number"] for row in csv.DictReader(handle)]

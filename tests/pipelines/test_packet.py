@@ -7,15 +7,16 @@ import re
 import duckdb
 import pandas as pd
 
-from pipelines.packet import assemble_packet
-from pipelines.packet_pdf import _draw_page, write_packet_pdf
+from pipelines.analysis.packet import assemble_packet
+from pipelines.render.packet_pdf import _draw_page, write_packet_pdf
 
 
 def test_packet_has_one_page_per_district_with_its_areas(sample_store):
     with duckdb.connect(str(sample_store), read_only=True) as con:
         packet = assemble_packet(con, pd.Timestamp("2019-12-31"))
         districts = con.execute(
-            "SELECT count(*) FROM areas WHERE level = 'district'").fetchone()[0]
+            "SELECT count(*) FROM areas WHERE level = 'district'"
+        ).fetchone()[0]
     assert packet.week_end == pd.Timestamp("2019-12-29")
     assert len(packet.pages) == districts
     children = sum(len(page.table) - 1 for page in packet.pages)

@@ -1,4 +1,4 @@
-"""Dates and numbers read from export text (``pipelines/parsing.py``).
+"""Dates and numbers read from export text (``pipelines/ingest/normalize/parsing.py``).
 
 Each reader must give exactly what pandas gives (the values staged before the
 fast paths existed), so the tests compare against ``pd.to_datetime`` and
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import _fixed_layout, parse_dates, parse_numbers
+from pipelines.ingest.parsing import _fixed_layout, parse_dates, parse_numbers
 
 
 def pandas_dates(values: pd.Series, formats: tuple[str, ...]) -> pd.Series:

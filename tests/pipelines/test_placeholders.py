@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import schema as s
-from pipelines.placeholders import (
+from pipelines.ingest.placeholders import (
     PLACEHOLDER,
     mark_placeholders,
     no_location_messages,

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from pipelines import priorities as pr
+from pipelines.analysis.rankings import rank_problems
+from pipelines.community import priorities as pr
+from pipelines.community.user_tables import carry_over
 from pipelines.errors import InputFileError, StoreError
-from pipelines.rankings import rank_problems
-from pipelines.user_tables import carry_over
 
 KNOWN = {"neighborhood": ["1", "2"], "district": ["9"]}
 
@@ -276,7 +276,7 @@ def test_writing_to_a_missing_store_says_how_to_build_one(tmp_path):
 
 
 def test_a_rebuild_keeps_plans_with_their_column_types(store, tmp_path):
-    from pipelines import beat_plans
+    from pipelines.community import beat_plans
 
     with pr.open_store_for_write(store) as con:
         plan = beat_plans.add_plan(con, "neighborhood", "1", "Plan", ["theft", "arson"])

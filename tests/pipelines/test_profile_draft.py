@@ -1,4 +1,4 @@
-"""Drafting source profiles for unseen exports (``pipelines/profile_draft.py``).
+"""Drafting source profiles for unseen exports (``pipelines/ingest/draft/profile.py``).
 
 Unit tests on small hand-made exports whose right answers are obvious, and
 integration tests on the real exports in ``../shared/data``: the draft is
@@ -20,21 +20,26 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from pipelines import schema as s
-from pipelines.category_rules import (
+from pipelines.errors import InputFileError
+from pipelines.ingest.category_rules import (
     propose_call_source,
     propose_category,
     toml_value,
 )
-from pipelines.errors import InputFileError
-from pipelines.ingest import ISSUE, normalize_export
-from pipelines.profile_draft import (
+from pipelines.ingest.draft.profile import (
     ProfileDraft,
     detect_date_formats,
     draft_profile,
     rank_candidate_crs,
 )
-from pipelines.readers import LINE_COLUMN, PROBLEM_COLUMN, ExportTable, read_export
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.normalize import ISSUE, normalize_export
+from pipelines.ingest.readers import (
+    LINE_COLUMN,
+    PROBLEM_COLUMN,
+    ExportTable,
+    read_export,
+)
+from pipelines.ingest.source_profile import load_source_profile
 from tests.conftest import SHARED_DATA, requires_shared_data
 
 MISSOURI_EAST_M = "EPSG:26996"
@@ -52,7 +57,8 @@ def grid_areas() -> gpd.GeoDataFrame:
     """A 3x3 grid of 0.01-degree square beats in St. Louis, ids 101..109."""
     cells = [
         box(-90.30 + 0.01 * i, 38.60 + 0.01 * j, -90.29 + 0.01 * i, 38.61 + 0.01 * j)
-        for j in range(3) for i in range(3)
+        for j in range(3)
+        for i in range(3)
     ]
     ids = [str(101 + k) for k in range(9)]
     return gpd.GeoDataFrame({"beat_id": ids}, geometry=cells, crs="EPSG:4326")
@@ -72,8 +78,9 @@ def typical_export(n: int = 12) -> dict[str, list[str]]:
     offenses = ["ROBBERY", "BURGLARY-RESIDENCE", "LARCENY-FROM MTR VEH", "LOST ITEM"]
     return {
         "Incident ID": [f"19-{i:05d}" for i in range(n)],
-        "Date Occurred": [f"06/{1 + i % 28:02d}/2019 {i % 12 + 1}:15:00 PM"
-                          for i in range(n)],
+        "Date Occurred": [
+            f"06/{1 + i % 28:02d}/2019 {i % 12 + 1}:15:00 PM" for i in range(n)
+        ],
         "Offense": [offenses[i % 4] for i in range(n)],
         "Beat": [f"0{b}" for b in beats],
         "District": [b[0] for b in beats],
@@ -121,7 +128,8 @@ def test_common_date_formats_are_recognised(value, expected):
 
 def test_share_parsed_counts_values_no_format_reads():
     assert detect_date_formats(pd.Series(["2019-06", "not a date", ""])) == (
-        ("%Y-%m",), 0.5
+        ("%Y-%m",),
+        0.5,
     )
 
 
@@ -145,34 +153,40 @@ def test_typical_export_columns_are_guessed():
 
 
 def test_unique_offense_id_beats_a_report_number_that_repeats():
-    table = make_table({
-        "Report Number": ["2020-1", "2020-1", "2020-2", "2020-3"],
-        "Offense ID": ["11", "12", "13", "14"],
-        "Offense Start DateTime": ["02/02/2020 08:30:00 PM"] * 4,
-    })
+    table = make_table(
+        {
+            "Report Number": ["2020-1", "2020-1", "2020-2", "2020-3"],
+            "Offense ID": ["11", "12", "13", "14"],
+            "Offense Start DateTime": ["02/02/2020 08:30:00 PM"] * 4,
+        }
+    )
     g = draft_profile(table).guesses
     assert g["incident_id"].value == "Offense ID"
     assert g["unique_ids"].value is True
 
 
 def test_repeated_ids_leave_unique_ids_false():
-    table = make_table({
-        "Complaint": ["19-1", "19-1", "19-2"],
-        "DateOccur": ["06/01/2019 10:00"] * 3,
-    })
+    table = make_table(
+        {
+            "Complaint": ["19-1", "19-1", "19-2"],
+            "DateOccur": ["06/01/2019 10:00"] * 3,
+        }
+    )
     g = draft_profile(table).guesses
     assert g["incident_id"].value == "Complaint"
     assert g["unique_ids"].value is False
 
 
 def test_date_roles_follow_the_header_words():
-    table = make_table({
-        "Case Number": ["A", "B"],
-        "Offense Start DateTime": ["02/02/2020 08:30:00 PM"] * 2,
-        "Offense End DateTime": ["02/02/2020 09:30:00 PM"] * 2,
-        "Report DateTime": ["02/05/2020 09:39:33 AM"] * 2,
-        "Updated On": ["2020-02-06T10:00:00.000"] * 2,
-    })
+    table = make_table(
+        {
+            "Case Number": ["A", "B"],
+            "Offense Start DateTime": ["02/02/2020 08:30:00 PM"] * 2,
+            "Offense End DateTime": ["02/02/2020 09:30:00 PM"] * 2,
+            "Report DateTime": ["02/05/2020 09:39:33 AM"] * 2,
+            "Updated On": ["2020-02-06T10:00:00.000"] * 2,
+        }
+    )
     g = draft_profile(table).guesses
     assert g["occurred_at"].value == "Offense Start DateTime"
     assert g["reported_at"].value == "Report DateTime"
@@ -190,12 +204,20 @@ def test_zero_pairs_become_missing_xy():
 
 @pytest.mark.parametrize(
     "text",
-    ["(38.605, -90.295)", "{'latitude': '38.605', 'longitude': '-90.295'}",
-     "POINT (-90.295 38.605)"],
+    [
+        "(38.605, -90.295)",
+        "{'latitude': '38.605', 'longitude': '-90.295'}",
+        "POINT (-90.295 38.605)",
+    ],
 )
 def test_point_text_column_is_the_location(text):
-    table = make_table({"Case Number": ["A", "B"], "Date": ["2019-06-01"] * 2,
-                        "Location": [text, text]})
+    table = make_table(
+        {
+            "Case Number": ["A", "B"],
+            "Date": ["2019-06-01"] * 2,
+            "Location": [text, text],
+        }
+    )
     g = draft_profile(table).guesses
     assert g["location"].value == "Location"
     assert "lon" not in g and "x" not in g
@@ -220,30 +242,38 @@ def test_domestic_yes_no_column_becomes_the_sensitive_column(tmp_path):
 
 
 def test_primary_type_is_prefixed_when_the_description_is_ambiguous():
-    table = make_table({
-        "Case Number": ["A", "B", "C", "D"],
-        "Date": ["01/03/2016 11:57:00 PM"] * 4,
-        "IUCR": ["0460", "0560", "0820", "0460"],
-        "Primary Type": ["BATTERY", "ASSAULT", "THEFT", "BATTERY"],
-        "Description": ["SIMPLE", "SIMPLE", "$500 AND UNDER", "SIMPLE"],
-    })
+    table = make_table(
+        {
+            "Case Number": ["A", "B", "C", "D"],
+            "Date": ["01/03/2016 11:57:00 PM"] * 4,
+            "IUCR": ["0460", "0560", "0820", "0460"],
+            "Primary Type": ["BATTERY", "ASSAULT", "THEFT", "BATTERY"],
+            "Description": ["SIMPLE", "SIMPLE", "$500 AND UNDER", "SIMPLE"],
+        }
+    )
     g = draft_profile(table).guesses
     assert g["offense_code"].value == "IUCR"
     assert g["offense_desc"].value == ("Primary Type", "Description")
 
 
 def test_codes_get_the_category_their_description_matched(tmp_path):
-    table = make_table({
-        "Complaint": ["1", "2", "3", "4"],
-        "DateOccur": ["06/01/2019 10:00"] * 4,
-        "Crime": [" 31111", "265321", " 31111", "264100"],
-        "Description": ["ROBBERY-HIGHWAY", "LEAVING SCENE OF ACCIDENT",
-                        "ROBBERY-HIGHWAY", "HEALTH-SANITATION VIOL"],
-        # coordinates are a required role (issue 11): without them the draft
-        # leaves lon/lat = "TODO", which the loader refuses
-        "Longitude": ["-90.295"] * 4,
-        "Latitude": ["38.605"] * 4,
-    })
+    table = make_table(
+        {
+            "Complaint": ["1", "2", "3", "4"],
+            "DateOccur": ["06/01/2019 10:00"] * 4,
+            "Crime": [" 31111", "265321", " 31111", "264100"],
+            "Description": [
+                "ROBBERY-HIGHWAY",
+                "LEAVING SCENE OF ACCIDENT",
+                "ROBBERY-HIGHWAY",
+                "HEALTH-SANITATION VIOL",
+            ],
+            # coordinates are a required role (issue 11): without them the draft
+            # leaves lon/lat = "TODO", which the loader refuses
+            "Longitude": ["-90.295"] * 4,
+            "Latitude": ["38.605"] * 4,
+        }
+    )
     draft = draft_profile(table)
     profile = load_draft(draft, tmp_path)
     assert profile.code_width == 6
@@ -255,18 +285,24 @@ def test_codes_get_the_category_their_description_matched(tmp_path):
 def test_cad_export_is_drafted_as_calls(tmp_path):
     n = 8
     lon, lat, _ = cell_centres(n)
-    sources = ["911", "ONVIEW", "TELEPHONE OTHER, NOT 911",
-               "ALARM CALL (NOT POLICE ALARM)"]
-    table = make_table({
-        "CAD Event Number": [str(2023000000 + i) for i in range(n)],
-        "Call Type": [sources[i % 4] for i in range(n)],
-        "Priority": [str(1 + i % 3) for i in range(n)],
-        "Final Call Type": ["--THEFT - CAR PROWL", "--TRAFFIC - PARKING VIOL"] * 4,
-        "Original Time Queued": ["11/04/2023 6:08:26 PM"] * n,
-        "Arrived Time": ["11/04/2023 6:51:06 PM"] * (n - 1) + [""],
-        "Blurred_Longitude": [f"{v:.5f}" for v in lon],
-        "Blurred_Latitude": [f"{v:.5f}" for v in lat],
-    })
+    sources = [
+        "911",
+        "ONVIEW",
+        "TELEPHONE OTHER, NOT 911",
+        "ALARM CALL (NOT POLICE ALARM)",
+    ]
+    table = make_table(
+        {
+            "CAD Event Number": [str(2023000000 + i) for i in range(n)],
+            "Call Type": [sources[i % 4] for i in range(n)],
+            "Priority": [str(1 + i % 3) for i in range(n)],
+            "Final Call Type": ["--THEFT - CAR PROWL", "--TRAFFIC - PARKING VIOL"] * 4,
+            "Original Time Queued": ["11/04/2023 6:08:26 PM"] * n,
+            "Arrived Time": ["11/04/2023 6:51:06 PM"] * (n - 1) + [""],
+            "Blurred_Longitude": [f"{v:.5f}" for v in lon],
+            "Blurred_Latitude": [f"{v:.5f}" for v in lat],
+        }
+    )
     draft = draft_profile(table)
     g = draft.guesses
     assert g["kind"].value == "call"
@@ -275,7 +311,9 @@ def test_cad_export_is_drafted_as_calls(tmp_path):
     assert g["arrived_at"].value == "Arrived Time"
     profile = load_draft(draft, tmp_path)
     assert profile.call_sources == {
-        "911": "911", "ONVIEW": "on-view", "TELEPHONE OTHER, NOT 911": "phone",
+        "911": "911",
+        "ONVIEW": "on-view",
+        "TELEPHONE OTHER, NOT 911": "phone",
         "ALARM CALL (NOT POLICE ALARM)": "alarm",
     }
     out = normalize_export(table, profile, MISSOURI_EAST_M)
@@ -292,7 +330,7 @@ def test_label_matching_the_polygon_ids_is_chosen_after_normalization(tmp_path):
     assert draft.guesses["area_label"].confidence == 1.0
     profile = load_draft(draft, tmp_path)
     assert list(profile.labels) == ["beat"]  # District stays a comment
-    assert "# district = { column = \"District\" }" in draft.toml
+    assert '# district = { column = "District" }' in draft.toml
 
 
 def test_lonlat_points_are_checked_against_the_areas():
@@ -304,8 +342,10 @@ def test_lonlat_points_are_checked_against_the_areas():
 
 def test_swapped_lonlat_columns_are_swapped_back_with_a_warning():
     columns = typical_export()
-    columns["Longitude"], columns["Latitude"] = (columns["Latitude"],
-                                                 columns["Longitude"])
+    columns["Longitude"], columns["Latitude"] = (
+        columns["Latitude"],
+        columns["Longitude"],
+    )
     draft = draft_profile(make_table(columns), grid_areas())
     g = draft.guesses
     assert (g["lon"].value, g["lat"].value) == ("Latitude", "Longitude")
@@ -340,14 +380,17 @@ def test_projected_points_get_the_crs_that_puts_them_inside_the_areas(tmp_path):
     x, y = (np.array(columns[c], dtype=float) for c in ("XCoord", "YCoord"))
     assert_same_points(crs.value, MISSOURI_EAST_M, x, y)
     assert crs.confidence == 1.0
-    out = normalize_export(make_table(columns), load_draft(draft, tmp_path),
-                           MISSOURI_EAST_M)
+    out = normalize_export(
+        make_table(columns), load_draft(draft, tmp_path), MISSOURI_EAST_M
+    )
     assert out[s.LOCATED].all()
 
 
 def test_candidate_crs_ranking_scores_the_share_of_points_inside():
-    x, y = (np.array(projected_export("ESRI:102696")[c], dtype=float)
-            for c in ("XCoord", "YCoord"))
+    x, y = (
+        np.array(projected_export("ESRI:102696")[c], dtype=float)
+        for c in ("XCoord", "YCoord")
+    )
     ranked = rank_candidate_crs(x, y, grid_areas())
     assert 10 <= len(ranked) <= 60  # State Plane and UTM zones, not every CRS
     assert ranked[0][2] == 1.0
@@ -386,8 +429,12 @@ def test_typical_export_draft_ingests_with_no_edits(tmp_path):
     assert out[ISSUE].isna().all()
     assert out[s.LOCATED].all()
     assert out[s.OCCURRED_AT].notna().all()
-    assert list(out[s.CATEGORY][:4]) == ["robbery", "burglary", "theft from vehicle",
-                                         "other"]
+    assert list(out[s.CATEGORY][:4]) == [
+        "robbery",
+        "burglary",
+        "theft from vehicle",
+        "other",
+    ]
     assert list(out[s.label_column("beat")][:2]) == ["0101", "0102"]
 
 
@@ -416,8 +463,13 @@ def test_default_rules_propose_a_category(description, category):
 
 @pytest.mark.parametrize(
     ("value", "source"),
-    [("911", "911"), ("TELEPHONE OTHER, NOT 911", "phone"), ("ONVIEW", "on-view"),
-     ("ALARM CALL (NOT POLICE ALARM)", "alarm"), ("SCHEDULED EVENT", "other")],
+    [
+        ("911", "911"),
+        ("TELEPHONE OTHER, NOT 911", "phone"),
+        ("ONVIEW", "on-view"),
+        ("ALARM CALL (NOT POLICE ALARM)", "alarm"),
+        ("SCHEDULED EVENT", "other"),
+    ],
 )
 def test_call_source_values_map_to_canonical_sources(value, source):
     assert propose_call_source(value) == source
@@ -434,7 +486,8 @@ def test_toml_values_read_back_as_written(text):
 SEATTLE = SHARED_DATA / "seattle"
 CHICAGO = SHARED_DATA / "chicago"
 CHICAGO_PORTAL = (
-    CHICAGO / "incidents"
+    CHICAGO
+    / "incidents"
     / "computationforpolicy_lecture-examples__Crimes_-_2001_to_present__b1e44c4.csv"
 )
 STLOUIS_JUNE = SHARED_DATA / "stlouis" / "raw" / "2019" / "june2019.csv"
@@ -457,8 +510,10 @@ def assert_ingests_cleanly(table: ExportTable, out: pd.DataFrame) -> None:
 @requires_shared_data()
 def test_seattle_robbery_draft_ingests_with_no_edits(tmp_path):
     table, draft, out = draft_and_ingest(
-        SEATTLE / "spd_crime_robbery_2008_2021.csv", SEATTLE / "beats_2018.geojson",
-        "EPSG:2855", tmp_path,
+        SEATTLE / "spd_crime_robbery_2008_2021.csv",
+        SEATTLE / "beats_2018.geojson",
+        "EPSG:2855",
+        tmp_path,
     )
     assert_ingests_cleanly(table, out)
     assert out[s.LOCATED].mean() >= 0.95
@@ -487,8 +542,10 @@ def test_chicago_portal_draft_ingests_with_no_edits(tmp_path):
 @requires_shared_data()
 def test_stlouis_projected_draft_finds_state_plane_feet_and_reversals(tmp_path):
     table, draft, out = draft_and_ingest(
-        STLOUIS_JUNE, SHARED_DATA / "stlouis" / "neighborhoods.geojson",
-        MISSOURI_EAST_M, tmp_path,
+        STLOUIS_JUNE,
+        SHARED_DATA / "stlouis" / "neighborhoods.geojson",
+        MISSOURI_EAST_M,
+        tmp_path,
     )
     g = draft.guesses
     x, y = (pd.to_numeric(table.rows[c]).to_numpy() for c in ("XCoord", "YCoord"))

@@ -1,4 +1,4 @@
-"""Area profiles from daily counts (pipelines/profiles.py), checked by hand.
+"""Area profiles from daily counts (pipelines/analysis/refresh/profiles.py), checked by hand.
 
 With as_of = 2019-03-31 the windows are (inclusive):
 last28 = 2019-03-04..03-31, prior28 = 2019-02-04..03-03, ytd = 2019-01-01..03-31,
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
 
-from pipelines.profiles import (
+from pipelines.analysis.profiles import (
     Windows,
     align_prior_year,
     build_profiles,

@@ -1,4 +1,4 @@
-"""The public-safe rules in pipelines.public, each on a small hand-made input."""
+"""The public-safe rules in pipelines.community.public, each on a small hand-made input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import public
+from pipelines.community import public
 
 ADDRESS = "4000 N NEWSTEAD AVE"
 

@@ -1,4 +1,4 @@
-"""Problem-priority rankings (pipelines/rankings.py), checked by hand.
+"""Problem-priority rankings (pipelines/analysis/refresh/rankings.py), checked by hand.
 
 Level ``beat``: area 1 "North" (2 km2, 1,000 residents) and area 2 (1 km2, no
 residents, name equal to its id). Data end 2019-06-30; 28-day periods:
@@ -28,7 +28,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.rankings import (
+from pipelines.analysis.rankings import (
     RankingSettings,
     RankingWeights,
     hotspot_concentration,
@@ -36,12 +36,22 @@ from pipelines.rankings import (
 )
 
 AS_OF = pd.Timestamp("2019-06-30")
-AREAS = pd.DataFrame({
-    "level": "beat", "area_id": ["1", "2"], "name": ["North", "2"],
-    "population": [1000.0, 0.0], "area_km2": [2.0, 1.0],
-})
-PERIOD_DAY = {0: "2019-06-10", 1: "2019-05-20", 2: "2019-04-20", 3: "2019-03-20",
-              4: "2019-02-20"}
+AREAS = pd.DataFrame(
+    {
+        "level": "beat",
+        "area_id": ["1", "2"],
+        "name": ["North", "2"],
+        "population": [1000.0, 0.0],
+        "area_km2": [2.0, 1.0],
+    }
+)
+PERIOD_DAY = {
+    0: "2019-06-10",
+    1: "2019-05-20",
+    2: "2019-04-20",
+    3: "2019-03-20",
+    4: "2019-02-20",
+}
 
 
 def daily_rows() -> pd.DataFrame:
@@ -59,17 +69,25 @@ def daily_rows() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "area_id", "category", "day", "n"])
 
 
-CONCENTRATION = pd.DataFrame({
-    "area_id": ["1"], "category": ["burglary"], "recent_n": [12], "hot_cells": [2],
-    "hot_share": [0.5],
-})
+CONCENTRATION = pd.DataFrame(
+    {
+        "area_id": ["1"],
+        "category": ["burglary"],
+        "recent_n": [12],
+        "hot_cells": [2],
+        "hot_share": [0.5],
+    }
+)
 COMMUNITY = pd.DataFrame({"area_id": ["2"], "category": ["theft"], "priority": [0.8]})
 SETTINGS = RankingSettings(persistence_periods=2, baseline_periods=3)
 
 
 def ranked(**kwargs) -> pd.DataFrame:
-    args = {"concentration": CONCENTRATION, "community": COMMUNITY,
-            "settings": SETTINGS}
+    args = {
+        "concentration": CONCENTRATION,
+        "community": COMMUNITY,
+        "settings": SETTINGS,
+    }
     return rank_problems(daily_rows(), AREAS, "beat", AS_OF, **{**args, **kwargs})
 
 
@@ -79,13 +97,17 @@ def test_components_and_scores_by_hand():
     p = 2 * (455 + 105 + 15 + 1) / 2**15
     assert burglary["p_trend"] == pytest.approx(p)
     components = ["volume", "harm", "hotspot", "persistence", "community"]
-    assert burglary[components].tolist() \
-        == [1.0, 1.0, 0.5, 1.0, 0.0]
+    assert burglary[components].tolist() == [1.0, 1.0, 0.5, 1.0, 0.0]
     assert burglary["trend"] == pytest.approx(-math.log10(p) / 3)
     assert burglary["score"] == pytest.approx(3 + 0.25 - math.log10(p) / 3)
     theft = table.loc[("2", "theft")]
     assert theft[["volume", "harm", "trend", "persistence", "community"]].tolist() == [
-        0.5, 0.5, 0.0, 0.0, 0.8]
+        0.5,
+        0.5,
+        0.0,
+        0.0,
+        0.8,
+    ]
     assert theft["score"] == pytest.approx(1.8)
     assert table.loc[("1", "robbery"), "score"] == 0
 
@@ -108,16 +130,19 @@ def test_rows_are_ranked_and_explained():
 
 def test_weights_change_the_order():
     no_volume = RankingSettings(
-        weights=RankingWeights(volume=0, harm=0, trend=0, hotspot=0, persistence=0,
-                               community=5),
-        persistence_periods=2, baseline_periods=3,
+        weights=RankingWeights(
+            volume=0, harm=0, trend=0, hotspot=0, persistence=0, community=5
+        ),
+        persistence_periods=2,
+        baseline_periods=3,
     )
     assert ranked(settings=no_volume)["category"].iloc[0] == "theft"
 
 
 def test_rates_per_1000_residents_skip_areas_without_residents():
-    per_1000 = RankingSettings(volume_basis="per_1000", persistence_periods=2,
-                               baseline_periods=3)
+    per_1000 = RankingSettings(
+        volume_basis="per_1000", persistence_periods=2, baseline_periods=3
+    )
     table = ranked(settings=per_1000).set_index(["area_id", "category"])
     assert table.loc[("1", "burglary"), "rate"] == pytest.approx(12.0)
     assert math.isnan(table.loc[("2", "theft"), "rate"])
@@ -130,27 +155,42 @@ def test_without_hotspot_or_community_input_those_components_are_zero():
 
 
 def test_ties_are_broken_by_area_then_taxonomy():
-    daily = pd.DataFrame({
-        "level": "beat", "area_id": ["2", "1", "1"],
-        "category": ["theft", "theft", "burglary"],
-        "day": pd.Timestamp("2019-06-10"), "n": [3, 3, 3],
-    })
+    daily = pd.DataFrame(
+        {
+            "level": "beat",
+            "area_id": ["2", "1", "1"],
+            "category": ["theft", "theft", "burglary"],
+            "day": pd.Timestamp("2019-06-10"),
+            "n": [3, 3, 3],
+        }
+    )
     areas = AREAS.assign(area_km2=[1.0, 1.0])
     weights = RankingWeights(harm=0)  # harm weights differ between categories
-    table = rank_problems(daily, areas, "beat", AS_OF,
-                          settings=RankingSettings(weights=weights))
+    table = rank_problems(
+        daily, areas, "beat", AS_OF, settings=RankingSettings(weights=weights)
+    )
     assert list(zip(table["area_id"], table["category"], strict=True)) == [
-        ("1", "burglary"), ("1", "theft"), ("2", "theft")]
+        ("1", "burglary"),
+        ("1", "theft"),
+        ("2", "theft"),
+    ]
 
 
 def test_hotspot_concentration_by_hand():
-    recent = pd.DataFrame({
-        "area_id": ["1", "1", "1", "1", "2"],
-        "category": ["burglary"] * 4 + ["theft"],
-        "cell_id": [10, 10, 11, 12, 10],
-    })
-    hot = pd.DataFrame({"category": ["burglary", "burglary", "theft"],
-                        "cell_id": [10, 12, 11], "gi_bin": [3, 1, 2]})
+    recent = pd.DataFrame(
+        {
+            "area_id": ["1", "1", "1", "1", "2"],
+            "category": ["burglary"] * 4 + ["theft"],
+            "cell_id": [10, 10, 11, 12, 10],
+        }
+    )
+    hot = pd.DataFrame(
+        {
+            "category": ["burglary", "burglary", "theft"],
+            "cell_id": [10, 12, 11],
+            "gi_bin": [3, 1, 2],
+        }
+    )
     out = hotspot_concentration(recent, hot).set_index(["area_id", "category"])
     # Burglary hot at >= 95%: cell 10 only (cell 12 is 90%): 2 of 4 incidents.
     assert out.loc[("1", "burglary")].tolist() == [4, 1, 0.5]
@@ -162,32 +202,45 @@ def test_missing_columns_and_bad_basis_are_errors():
     with pytest.raises(ValueError, match=r"daily is missing columns \['n'\]"):
         rank_problems(daily_rows().drop(columns="n"), AREAS, "beat", AS_OF)
     with pytest.raises(ValueError, match='volume_basis was "per_capita"'):
-        rank_problems(daily_rows(), AREAS, "beat", AS_OF,
-                      settings=RankingSettings(volume_basis="per_capita"))
+        rank_problems(
+            daily_rows(),
+            AREAS,
+            "beat",
+            AS_OF,
+            settings=RankingSettings(volume_basis="per_capita"),
+        )
 
 
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["1", "2"]),
-                  st.sampled_from(["burglary", "theft", "robbery", "homicide"]),
-                  st.integers(0, 200), st.integers(1, 4)),
-        min_size=1, max_size=40,
+        st.tuples(
+            st.sampled_from(["1", "2"]),
+            st.sampled_from(["burglary", "theft", "robbery", "homicide"]),
+            st.integers(0, 200),
+            st.integers(1, 4),
+        ),
+        min_size=1,
+        max_size=40,
     ),
     st.randoms(use_true_random=False),
 )
 def test_rankings_do_not_change_when_rows_are_shuffled(rows, rng):
-    daily = pd.DataFrame({
-        "level": "beat", "area_id": [r[0] for r in rows],
-        "category": [r[1] for r in rows],
-        "day": [AS_OF - pd.Timedelta(days=r[2]) for r in rows],
-        "n": [r[3] for r in rows],
-    })
+    daily = pd.DataFrame(
+        {
+            "level": "beat",
+            "area_id": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "day": [AS_OF - pd.Timedelta(days=r[2]) for r in rows],
+            "n": [r[3] for r in rows],
+        }
+    )
     order = list(range(len(daily)))
     rng.shuffle(order)
     first = rank_problems(daily, AREAS, "beat", AS_OF, CONCENTRATION, COMMUNITY)
-    again = rank_problems(daily.iloc[order], AREAS, "beat", AS_OF, CONCENTRATION,
-                          COMMUNITY)
+    again = rank_problems(
+        daily.iloc[order], AREAS, "beat", AS_OF, CONCENTRATION, COMMUNITY
+    )
     pd.testing.assert_frame_equal(first, again)
 
 
@@ -195,20 +248,31 @@ def test_recent_cells_keep_the_last_28_days_with_area_and_cell():
     import shapely
 
     from geo.grid import make_grid
-    from pipelines.rankings import recent_cells
+    from pipelines.analysis.rankings import recent_cells
 
     grid = make_grid(shapely.box(0, 0, 200, 100), 100.0)
-    incidents = pd.DataFrame({
-        "x": [50.0, 150.0, 50.0, 500.0], "y": [50.0, 50.0, 50.0, 50.0],
-        "occurred_at": pd.to_datetime(["2019-06-30 23:00", "2019-06-03 00:00",
-                                       "2019-06-02 12:00", "2019-06-20 08:00"]),
-        "category": ["theft", "burglary", "theft", "theft"],
-        "area_beat": ["1", "2", "1", "1"],
-    })
+    incidents = pd.DataFrame(
+        {
+            "x": [50.0, 150.0, 50.0, 500.0],
+            "y": [50.0, 50.0, 50.0, 50.0],
+            "occurred_at": pd.to_datetime(
+                [
+                    "2019-06-30 23:00",
+                    "2019-06-03 00:00",
+                    "2019-06-02 12:00",
+                    "2019-06-20 08:00",
+                ]
+            ),
+            "category": ["theft", "burglary", "theft", "theft"],
+            "area_beat": ["1", "2", "1", "1"],
+        }
+    )
     out = recent_cells(incidents, grid, "beat", AS_OF)
     # Jun 02 is in the previous period; the point at x = 500 is off the grid.
-    assert out.to_dict("list") == {"area_id": ["1", "2", "1"],
-                                   "category": ["theft", "burglary", "theft"],
-                                   "cell_id": [0, 1, -1]}
+    assert out.to_dict("list") == {
+        "area_id": ["1", "2", "1"],
+        "category": ["theft", "burglary", "theft"],
+        "cell_id": [0, 1, -1],
+    }
     with pytest.raises(ValueError, match=r"missing columns \['area_district'\]"):
         recent_cells(incidents, grid, "district", AS_OF)

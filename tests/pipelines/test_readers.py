@@ -1,4 +1,4 @@
-"""The two CSV paths of ``pipelines/readers.py`` give the same frame.
+"""The two CSV paths of ``pipelines/ingest/normalize/readers.py`` give the same frame.
 
 Plain files (every record one well-formed line of the header's width) are read
 by Arrow; anything else by Python's csv module. These tests pin both paths to
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.readers import (
+from pipelines.ingest.readers import (
     LINE_COLUMN,
     PROBLEM_COLUMN,
     _parse_any_csv,

@@ -21,11 +21,16 @@ from hypothesis import strategies as st
 
 from pipelines.build import run_build
 from pipelines.catalog import SAMPLE_CONFIG, SAMPLE_DIR
-from pipelines.check import check_exports
-from pipelines.dedupe import EXACT_COPY, GROUP, RecordIdentity, keep_latest_versions
 from pipelines.errors import ConfigError
+from pipelines.ingest.check import check_exports
+from pipelines.ingest.dedupe import (
+    EXACT_COPY,
+    GROUP,
+    RecordIdentity,
+    keep_latest_versions,
+)
+from pipelines.ingest.source_profile import load_source_profile
 from pipelines.settings import Settings, SourceConfig
-from pipelines.source_profile import load_source_profile
 from tests.conftest import settings_with_store
 
 PROFILE = SAMPLE_DIR.parent.parent / "profiles" / "stlouis_slmpd.toml"
@@ -244,8 +249,8 @@ def test_duplicate_messages_name_the_kept_row():
 
 
 def _draft(tmp_path: Path, body: str):
-    from pipelines.profile_draft import draft_profile
-    from pipelines.readers import read_export
+    from pipelines.ingest.draft.profile import draft_profile
+    from pipelines.ingest.readers import read_export
 
     path = tmp_path / "export.csv"
     path.write_text(

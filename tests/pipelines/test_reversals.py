@@ -1,4 +1,4 @@
-"""Netting reversal rows against their originals (pipelines/reversals.py).
+"""Netting reversal rows against their originals (pipelines/ingest/normalize/reversals.py).
 
 The rule under test (module docstring): a -1 row cancels one +1 row with the same
 source, incident id and offense code reported in the same or an earlier month,
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import schema as s
-from pipelines.reversals import NETTED_ROLE, net_reversals
+from pipelines.ingest.reversals import NETTED_ROLE, net_reversals
 
 
 def staged(*rows: tuple) -> pd.DataFrame:

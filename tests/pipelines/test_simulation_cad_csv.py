@@ -9,12 +9,16 @@ import pytest
 
 from pipelines import schema as s
 from pipelines.catalog import REPO_ROOT
-from pipelines.ingest import ISSUE, normalize_export
-from pipelines.readers import read_export
-from pipelines.simulation import SIMULATED_CAD_PROFILE, simulate_cad, write_cad_csv
-from pipelines.simulation.cad_csv import SEATTLE_COLUMNS
-from pipelines.simulation.config import CallOnlyDemand
-from pipelines.source_profile import load_source_profile
+from pipelines.ingest.normalize import ISSUE, normalize_export
+from pipelines.ingest.readers import read_export
+from pipelines.ingest.source_profile import load_source_profile
+from pipelines.workload.simulation import (
+    SIMULATED_CAD_PROFILE,
+    simulate_cad,
+    write_cad_csv,
+)
+from pipelines.workload.simulation.cad_csv import SEATTLE_COLUMNS
+from pipelines.workload.simulation.config import CallOnlyDemand
 from tests.conftest import SHARED_DATA
 from tests.pipelines.simulation_helpers import incidents, tiny_config, world
 

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines import schema
 from pipelines.errors import ConfigError
-from pipelines.simulation import DEFAULT_CONFIG_PATH, load_simulation_config
+from pipelines.workload.simulation import DEFAULT_CONFIG_PATH, load_simulation_config
 
 
 def _write(tmp_path, text: str):

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.simulation import simulate_cad
-from pipelines.simulation.config import Shift
+from pipelines.workload.simulation import simulate_cad
+from pipelines.workload.simulation.config import Shift
 from tests.pipelines.simulation_helpers import (
     incidents,
     minutes,

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.errors import BeatprofileError, ConfigError
-from pipelines.simulation import simulate_cad
-from pipelines.simulation.config import CallOnlyDemand, TimeDistribution
-from pipelines.simulation.demand import draw_minutes
-from pipelines.simulation.dispatcher import (
+from pipelines.workload.simulation import simulate_cad
+from pipelines.workload.simulation.config import CallOnlyDemand, TimeDistribution
+from pipelines.workload.simulation.demand import draw_minutes
+from pipelines.workload.simulation.dispatcher import (
     DISPATCH,
     ON_VIEW,
     REPORT,

@@ -10,17 +10,17 @@ import pandas as pd
 import pytest
 
 from pipelines.catalog import SAMPLE_CONFIG
-from pipelines.check import check_exports
-from pipelines.ingest import ISSUE, normalize_export
-from pipelines.readers import read_export
-from pipelines.simulation import (
+from pipelines.ingest.check import check_exports
+from pipelines.ingest.normalize import ISSUE, normalize_export
+from pipelines.ingest.readers import read_export
+from pipelines.ingest.source_profile import load_source_profile
+from pipelines.workload.simulation import (
     SIMULATED_CAD_PROFILE,
     load_simulation_config,
     simulate_cad,
     write_cad_csv,
 )
-from pipelines.source_profile import load_source_profile
-from pipelines.workload_profiles import workload_from_simulation
+from pipelines.workload.workload_profiles import workload_from_simulation
 from tests.conftest import settings_with_store
 
 

@@ -1,4 +1,4 @@
-"""Loading and validating source profiles (pipelines/source_profile.py)."""
+"""Loading and validating source profiles (pipelines/ingest/normalize/source_profile.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from pipelines import schema
 from pipelines.errors import ConfigError
-from pipelines.source_profile import CodeRange, LabelSpec, load_source_profile
+from pipelines.ingest.source_profile import CodeRange, LabelSpec, load_source_profile
 
 REPO = Path(__file__).resolve().parents[2]
 SLMPD = REPO / "profiles" / "stlouis_slmpd.toml"

@@ -1,4 +1,4 @@
-"""Exact conditional Poisson comparison of two counts (pipelines/trends.py).
+"""Exact conditional Poisson comparison of two counts (pipelines/analysis/refresh/trends.py).
 
 Reference: ``statsmodels.stats.rates.test_poisson_2indep(..., method="exact-cond")``.
 Its two-sided p-value is ``statsmodels.stats.proportion.binom_test``, which calls
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
 
-from pipelines.trends import ALPHA, CountComparison, compare_counts
+from pipelines.analysis.trends import ALPHA, CountComparison, compare_counts
 
 # (current, exposure of current, previous, exposure of previous)
 PAIRS = [

@@ -8,7 +8,7 @@ import duckdb
 
 import pipelines.build as build
 from pipelines.build import run_build
-from pipelines.user_tables import carry_over
+from pipelines.community.user_tables import carry_over
 from tests.pipelines.watch_helpers import AREA, make_watch_store
 
 

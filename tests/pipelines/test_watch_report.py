@@ -7,15 +7,15 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines import public
 from pipelines import schema as s
-from pipelines.watch_export import count_classes, panels_html, static_bytes
-from pipelines.watch_report import (
+from pipelines.community import public
+from pipelines.community.watch_report import (
     PLAIN_WORDS,
     WatchReportError,
     build_watch_report,
     plain_words,
 )
+from pipelines.render.watch_export import count_classes, panels_html, static_bytes
 from tests.pipelines.watch_helpers import (
     AREA,
     LAST_MEETING,
@@ -147,7 +147,7 @@ def test_static_map_labels_never_overlap_and_the_selected_area_is_labelled(con):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Annotation
 
-    from pipelines.watch_export import static_figure
+    from pipelines.render.watch_export import static_figure
 
     report = build_watch_report(con, "neighborhood", AREA)
     fig = static_figure(report)

@@ -7,7 +7,7 @@ import math
 import pytest
 from numpy.testing import assert_allclose
 
-from pipelines.wdq import weighted_displacement_quotient
+from pipelines.community.wdq import weighted_displacement_quotient
 
 
 def test_wdq_matches_the_hand_computation_with_some_displacement():

@@ -10,12 +10,16 @@ import pytest
 from pipelines.build import run_build
 from pipelines.catalog import REPO_ROOT
 from pipelines.errors import BeatprofileError
-from pipelines.ingest import normalize_export
-from pipelines.readers import read_export
-from pipelines.simulation import SIMULATED_CAD_PROFILE, simulate_cad, write_cad_csv
-from pipelines.source_profile import load_source_profile
-from pipelines.workload import response_times_by_priority
-from pipelines.workload_profiles import (
+from pipelines.ingest.normalize import normalize_export
+from pipelines.ingest.readers import read_export
+from pipelines.ingest.source_profile import load_source_profile
+from pipelines.workload.simulation import (
+    SIMULATED_CAD_PROFILE,
+    simulate_cad,
+    write_cad_csv,
+)
+from pipelines.workload.workload import response_times_by_priority
+from pipelines.workload.workload_profiles import (
     AREA_COLUMNS,
     PRIORITY_COLUMNS,
     build_workload_profile,

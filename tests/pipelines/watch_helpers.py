@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import beat_plans, priorities
+from pipelines.community import beat_plans, priorities
 
 AREA = "15"  # Tower Grove South (St. Louis neighborhood)
 LAST_MEETING = date(2019, 11, 12)

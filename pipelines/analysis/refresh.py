@@ -1,0 +1,212 @@
+"""Wiring of the analyst's statistics into the build: hotspot cells, rankings and
+the walk-forward back-test, written as store tables.
+
+Only crime reports (``kind = 'report'``) with a location feed the hotspots;
+calls for service are workload, not crime.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import fields, replace
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.grid import make_grid
+from pipelines import schema as s
+from pipelines import store
+from pipelines.analysis.backtest import BacktestSettings, run_backtest, skipped_months
+from pipelines.analysis.gaps import load_gaps
+from pipelines.analysis.harm import harm_weights
+from pipelines.analysis.hotspots import (
+    HotspotSettings,
+    build_hotspot_cells,
+    grid_cells_table,
+)
+from pipelines.analysis.rankings import (
+    RankingSettings,
+    RankingWeights,
+    hotspot_concentration,
+    rank_problems,
+    recent_cells,
+)
+from pipelines.errors import ConfigError
+from pipelines.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMUNITY_DDL = (
+    "CREATE TABLE IF NOT EXISTS community_priorities (level VARCHAR, area_id VARCHAR, "
+    "category VARCHAR, priority DOUBLE)"
+)
+
+
+def refresh_analysis(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    finest: gpd.GeoDataFrame,
+    area_table: pd.DataFrame,
+    as_of: str | None,
+) -> dict:
+    """Write ``hotspot_grid``, ``hotspot_cells``, ``rankings`` and ``backtest``.
+
+    Returns the parameters used (recorded in the store's metadata).
+    """
+    con.execute(COMMUNITY_DDL)
+    hot, rank, back = _parse(settings)
+    if as_of is None:
+        return {}
+    back = _fit_backtest_to_data(con, back, settings)
+    as_of_ts = pd.Timestamp(as_of)
+    area_cols = ", ".join(s.area_column(lv) for lv in settings.level_names)
+    incidents = con.execute(
+        f"SELECT x, y, occurred_at, category, {area_cols} FROM incidents "
+        "WHERE located AND kind = 'report'"
+    ).df()
+    jurisdiction = shapely.union_all(finest.geometry.values)
+    grid = make_grid(jurisdiction, hot.cell_size_m, settings.analysis_crs)
+    store.replace_table(con, "hotspot_grid", grid_cells_table(grid, jurisdiction))
+    cells = build_hotspot_cells(incidents, grid, as_of_ts, hot)
+    store.replace_table(con, "hotspot_cells", cells)
+    daily = con.execute("SELECT * FROM daily_counts").df()
+    community = con.execute("SELECT * FROM community_priorities").df()
+    rankings = []
+    for level in settings.level_names:
+        concentration = hotspot_concentration(
+            recent_cells(incidents, grid, level, as_of_ts), cells, rank.hot_bin
+        )
+        rankings.append(
+            rank_problems(
+                daily, area_table, level, as_of_ts, concentration, community, rank
+            )
+        )
+    store.replace_table(con, "rankings", pd.concat(rankings, ignore_index=True))
+    gaps = load_gaps(con)
+    backtest = (
+        run_backtest(incidents, grid, as_of_ts, back, gaps)
+        if back is not None
+        else pd.DataFrame(columns=["method", "category", "period_start", "coverage"])
+    )
+    store.replace_table(con, "backtest", backtest)
+    store.replace_table(
+        con,
+        "backtest_skipped",
+        skipped_months(gaps if back else None, as_of_ts, back or BacktestSettings()),
+    )
+    return {
+        "hotspots": {f.name: getattr(hot, f.name) for f in fields(hot)},
+        "ranking_weights": {
+            f.name: getattr(rank.weights, f.name) for f in fields(rank.weights)
+        },
+        "backtest": None
+        if back is None
+        else {f.name: getattr(back, f.name) for f in fields(back)},
+    }
+
+
+def _fit_backtest_to_data(
+    con: duckdb.DuckDBPyConnection, back: BacktestSettings | None, settings: Settings
+) -> BacktestSettings | None:
+    """Score only months that have a full history window before them, unless the
+    config fixes ``[backtest] periods``; no back-test with too little data."""
+    if back is None or "periods" in settings.analysis.backtest:
+        return back
+    # Data "starts" at the first month with a quarter of a typical month's count:
+    # a few late-reported old incidents do not make a history.
+    monthly = con.execute(
+        "SELECT date_trunc('month', day) AS month, sum(n) AS n FROM daily_counts "
+        "WHERE level = ? GROUP BY ALL ORDER BY month",
+        [settings.level_names[0]],
+    ).df()
+    full = monthly[monthly["n"] >= 0.25 * monthly["n"].tail(12).median()]
+    first, last = full["month"].min(), full["month"].max()
+    months = (last.year - first.year) * 12 + last.month - first.month
+    periods = min(back.periods, months - back.history_months)
+    if periods < 1:
+        log.info(
+            "back-test skipped: %d months of data, %d needed",
+            months,
+            back.history_months + 1,
+        )
+        return None
+    return replace(back, periods=periods)
+
+
+def _parse(
+    settings: Settings,
+) -> tuple[HotspotSettings, RankingSettings, BacktestSettings | None]:
+    """Config sections -> the dataclasses, naming an unknown key as an error."""
+    a = settings.analysis
+    where = settings.config_path
+    hot = _build(HotspotSettings, a.hotspots, f"{where}: [hotspots]")
+    weights = _build(RankingWeights, a.ranking_weights, f"{where}: [rankings.weights]")
+    unknown = sorted(set(a.harm) - set(s.CATEGORIES))
+    if unknown:
+        raise ConfigError(
+            f"{where}: [harm] has unknown categories {unknown}; expected some of "
+            f"{list(s.CATEGORIES)}"
+        )
+    rank = RankingSettings(weights=weights, harm=tuple(harm_weights(a.harm).items()))
+    back_config = dict(a.backtest)
+    enabled = back_config.pop("enabled", True)
+    back_config.setdefault(
+        "categories", [s.ALL_CATEGORIES, "burglary", "robbery", "motor vehicle theft"]
+    )
+    back = (
+        _build(BacktestSettings, back_config, f"{where}: [backtest]")
+        if enabled
+        else None
+    )
+    return hot, rank, back
+
+
+def validate_analysis_settings(settings: Settings) -> None:
+    """Fail on a malformed [hotspots], [rankings], [harm] or [backtest] before a
+    build reads any export."""
+    _parse(settings)
+
+
+def _build(cls, values: dict, where: str):
+    defaults = cls()
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ConfigError(
+            f"{where} has unknown key(s) {unknown}; expected some of {sorted(names)}"
+        )
+    converted = {}
+    for key, value in values.items():
+        default = getattr(defaults, key)
+        converted[key] = _checked(value, default, f"{where} `{key}`")
+    return replace(defaults, **converted)
+
+
+def _checked(value, default, where: str):
+    """``value`` in the type of ``default`` (numbers, text, lists), or ConfigError."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, list)
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(
+            f"{where} must be {_kind(default)} like {default!r}; found {value!r}"
+        )
+    return value
+
+
+def _kind(default) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int | float):
+        return "a number"
+    if isinstance(default, tuple):
+        return "a list"
+    return "text"

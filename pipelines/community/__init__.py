@@ -1,0 +1,3 @@
+"""Community: public-safe rules, the watch meeting, residents' concerns
+(priorities) and beat plans.
+"""

@@ -1,0 +1,426 @@
+"""The public-safe rules: the one module every public output goes through.
+
+DESIGN "Public-safe output": anything shown at a watch meeting or exported as
+public holds aggregates only (areas or cells, never incident points); no
+addresses, names or narratives; sensitive categories neither mapped nor
+named; every count below ``k`` (``meta.min_count_public``, default 3) shown
+as "fewer than k"; and a line saying what was withheld. Text from data files
+is HTML-escaped.
+
+Builders use :func:`public_incident_clause` (which incidents may be counted),
+:func:`public_counts` and :func:`public_count_text` (how counts are shown),
+:func:`public_categories` (which categories may be named) and
+:func:`withheld_note`. :func:`audit_public_payload` checks a rendered payload
+against the same rules; tests run it on every public page and export.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import pandas as pd
+
+from pipelines import schema as s
+from pipelines.errors import BeatprofileError
+
+DEFAULT_K = 3
+COUNT_CLASS = "bp-count"
+"""CSS class wrapped around every count shown in public HTML (found by the audit)."""
+
+# Words that name a sensitive category, whatever the source calls it; none of
+# them may appear in a public payload (the withheld note avoids them too).
+SENSITIVE_WORDS: tuple[str, ...] = (
+    *sorted(s.SENSITIVE_CATEGORIES),
+    "sex offence",
+    "sexual",
+    "rape",
+    "domestic",
+    "child abuse",
+    "against children",
+)
+MIN_FORBIDDEN_LENGTH = 6
+"""Data strings shorter than this (or without a letter) are not searched for."""
+
+Context = Literal["html", "markdown", "text"]
+
+_POINT_PATTERNS = (
+    re.compile(r'"type"\s*:\s*"(?:Multi)?Point"'),
+    re.compile(r"\bL\.(?:marker|circleMarker|circle)\s*\("),
+)
+_MARKED_COUNT = re.compile(rf"\b{COUNT_CLASS}\b[^>]*>\s*(\d[\d,]*)\s*<")
+_WORDED_COUNT = re.compile(
+    r"(?<![\w.,])(\d[\d,]*)\s+(?:incidents?|reports?|crimes?|offen[cs]es?|cases?)\b",
+    re.IGNORECASE,
+)
+_LABELLED_COUNT = re.compile(
+    r"\b(?:incidents?|reports?|crimes?|count)\s*[:=]\s*\"?(\d[\d,]*)\b",
+    re.IGNORECASE,
+)
+_MARKUP_CHARS = {"html": "<>&\"'", "markdown": "<>", "text": ""}
+
+
+class PublicSafetyError(BeatprofileError):
+    """A payload meant for the public breaks the public-safe rules."""
+
+
+def public_k(meta: Mapping[str, object] | None) -> int:
+    """The threshold ``k`` from store metadata (``min_count_public``), default 3.
+
+    Parameters
+    ----------
+    meta : mapping, optional
+        The store's metadata as read by :func:`pipelines.queries.read_meta`.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> public_k({"min_count_public": 5}), public_k({})
+    (5, 3)
+    """
+    value = (meta or {}).get("min_count_public", DEFAULT_K)
+    try:
+        return max(1, int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return DEFAULT_K
+
+
+def public_incident_clause(alias: str = "") -> str:
+    """SQL condition selecting incidents that public outputs may count.
+
+    Crime reports only, not flagged sensitive, not in a sensitive category, and
+    classified by the source profile: a row whose category came only from the
+    profile's ``default`` (no exact code, range or keyword rule matched it; see
+    :data:`pipelines.schema.CLASSIFIED`) was never judged sensitive or not, so
+    it is not published. NULL (a row staged before this was recorded) counts as
+    not classified.
+
+    Parameters
+    ----------
+    alias : str
+        Table alias to prefix columns with (``"i"`` gives ``i.kind``).
+
+    Returns
+    -------
+    str
+        A condition for a ``WHERE`` clause (no user input is interpolated).
+
+    Examples
+    --------
+    >>> "sensitive" in public_incident_clause()
+    True
+    """
+    p = f"{alias}." if alias else ""
+    names = ", ".join(f"'{c}'" for c in sorted(s.SENSITIVE_CATEGORIES))
+    return (
+        f"{p}{s.KIND} = 'report' AND NOT coalesce({p}{s.SENSITIVE}, false) "
+        f"AND {p}{s.CATEGORY} NOT IN ({names}) AND coalesce({p}{s.CLASSIFIED}, false)"
+    )
+
+
+def is_public_category(category: object) -> bool:
+    """True unless ``category`` is a sensitive category (or missing)."""
+    return isinstance(category, str) and category not in s.SENSITIVE_CATEGORIES
+
+
+def public_categories(categories: Iterable[str]) -> list[str]:
+    """The categories that may be named or mapped, in the given order.
+
+    Examples
+    --------
+    >>> public_categories(["theft", "domestic", "burglary"])
+    ['theft', 'burglary']
+    """
+    return [c for c in categories if is_public_category(c)]
+
+
+def public_count_text(n: object, k: int = DEFAULT_K) -> str:
+    """A count as the public may see it: ``"1,234"`` or ``"fewer than 3"``.
+
+    Missing counts (``None``, NaN, ``pd.NA``) are treated as suppressed.
+
+    Examples
+    --------
+    >>> public_count_text(1234), public_count_text(2), public_count_text(None)
+    ('1,234', 'fewer than 3', 'fewer than 3')
+    """
+    if n is None or n is pd.NA or (isinstance(n, float) and n != n):
+        return f"fewer than {k}"
+    value = int(n)  # type: ignore[call-overload]
+    return f"fewer than {k}" if value < k else f"{value:,}"
+
+
+def mark_count(text: str) -> str:
+    """Wrap a shown number (not "fewer than k") in a ``bp-count`` span for HTML.
+
+    Examples
+    --------
+    >>> mark_count("1,234"), mark_count("fewer than 3")
+    ('<span class="bp-count">1,234</span>', 'fewer than 3')
+    """
+    if re.fullmatch(r"\d[\d,]*", text):
+        return f'<span class="{COUNT_CLASS}">{text}</span>'
+    return html.escape(text)
+
+
+def public_counts(
+    frame: pd.DataFrame, k: int = DEFAULT_K, column: str = "n"
+) -> pd.DataFrame:
+    """Mask counts below ``k``: a copy with the count nullable and a text column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any frame with an integer count column.
+    k : int
+        Smallest count that may be shown.
+    column : str
+        The count column.
+
+    Returns
+    -------
+    DataFrame
+        A copy where ``column`` is ``Int64`` with ``<NA>`` below ``k``, plus
+        ``<column>_text`` (what to show) and ``<column>_suppressed`` (bool).
+
+    Raises
+    ------
+    ValueError
+        If ``column`` is missing or ``k`` < 1.
+
+    Examples
+    --------
+    >>> public_counts(pd.DataFrame({"n": [0, 5]}))["n_text"].tolist()
+    ['fewer than 3', '5']
+    """
+    if column not in frame.columns:
+        raise ValueError(
+            f"`frame` lacks the count column {column!r}; "
+            f"columns are {list(frame.columns)}"
+        )
+    if k < 1:
+        raise ValueError(f"`k` was {k} but is expected to be at least 1")
+    out = frame.copy()
+    counts = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+    suppressed = counts.isna() | (counts < k)
+    out[column] = counts.mask(suppressed)
+    out[f"{column}_text"] = [public_count_text(v, k) for v in out[column]]
+    out[f"{column}_suppressed"] = suppressed.to_numpy(dtype=bool)
+    return out
+
+
+def withheld_note(
+    k: int = DEFAULT_K, suppressed: int = 0, what: str = "figures"
+) -> str:
+    """The line saying what a public output leaves out (naming no sensitive category).
+
+    Parameters
+    ----------
+    k : int
+    suppressed : int
+        How many shown figures were replaced by "fewer than k".
+    what : str
+        What those figures are ("areas", "months", ...).
+
+    Examples
+    --------
+    >>> withheld_note(3, 2, "areas").startswith("Not shown: offences")
+    True
+    """
+    fewer = f"“fewer than {k}”"
+    masked = (
+        f"{suppressed} {what} had fewer than {k} and show as {fewer}"
+        if suppressed
+        else f"any count below {k} would show as {fewer}"
+    )
+    return (
+        "Not shown: offences the department treats as sensitive and offences "
+        "its source profile has not classified (they are not counted, mapped or "
+        "named), incident locations, addresses and names; "
+        f"only area totals appear, and {masked}."
+    )
+
+
+def escape(value: object) -> str:
+    """HTML-escape text from the data (quotes included)."""
+    return html.escape(str(value), quote=True)
+
+
+def forbidden_strings(
+    values: Iterable[object], allowed: Iterable[str] = ()
+) -> list[str]:
+    """Data strings that must never appear in public output, cleaned for the audit.
+
+    Keeps strings of at least ``MIN_FORBIDDEN_LENGTH`` characters with a letter,
+    upper-cased with runs of spaces collapsed, minus ``allowed`` (for example
+    area names, which are public, when an address field repeats one).
+
+    Examples
+    --------
+    >>> forbidden_strings(["4000 N Newstead  Ave", "219", ""])
+    ['4000 N NEWSTEAD AVE']
+    """
+    skip = {_normalize(a) for a in allowed}
+    out = {
+        _normalize(v)
+        for v in values
+        if isinstance(v, str)
+        and len(v.strip()) >= MIN_FORBIDDEN_LENGTH
+        and re.search(r"[A-Za-z]", v)
+    }
+    return sorted(out - skip)
+
+
+def audit_public_payload(
+    payload_text: str,
+    forbidden: Iterable[str] = (),
+    k: int = DEFAULT_K,
+    *,
+    data_strings: Iterable[str] = (),
+    context: Context = "html",
+) -> list[str]:
+    """Every way ``payload_text`` breaks the public-safe rules (empty = safe).
+
+    Checks: no point geometry or Leaflet marker; no ``forbidden`` string (at
+    word boundaries, case-insensitive); no sensitive category word; no count
+    below ``k`` (numbers in ``bp-count`` spans, "N incidents", "Incidents: N");
+    every ``data_strings`` value that contains markup characters for
+    ``context`` appears only escaped.
+
+    Parameters
+    ----------
+    payload_text : str
+        Rendered map HTML/script, markdown, chart spec or export file text.
+    forbidden : iterable of str
+        Output of :func:`forbidden_strings` (addresses and location names).
+    k : int
+    data_strings : iterable of str
+        Strings from data files shown in the payload (area names, ...).
+    context : {"html", "markdown", "text"}
+        ``html``: ``<>&"'`` must be escaped; ``markdown``: ``<`` and ``>``.
+
+    Returns
+    -------
+    list of str
+        One message per problem found.
+    """
+    payload_text = decode_script_text(payload_text)
+    problems = [
+        f"point feature or marker: {m.group(0)!r}"
+        for pattern in _POINT_PATTERNS
+        for m in pattern.finditer(payload_text)
+    ]
+    problems += [
+        f"address or location name: {hit!r}"
+        for hit in _find_forbidden(payload_text, forbidden)
+    ]
+    lowered = payload_text.lower()
+    problems += [
+        f"sensitive category named: {w!r}"
+        for w in SENSITIVE_WORDS
+        if re.search(rf"\b{re.escape(w)}", lowered)
+    ]
+    for pattern in (_MARKED_COUNT, _WORDED_COUNT, _LABELLED_COUNT):
+        for m in pattern.finditer(payload_text):
+            if int(m.group(1).replace(",", "")) < k:
+                problems.append(f"count below {k}: {m.group(0)!r}")
+    chars = _MARKUP_CHARS[context]
+    for value in set(data_strings):
+        if chars and any(c in value for c in chars) and value in payload_text:
+            problems.append(f"unescaped data text: {value!r}")
+    return problems
+
+
+def assert_public_safe(
+    payload_text: str,
+    forbidden: Iterable[str] = (),
+    k: int = DEFAULT_K,
+    *,
+    data_strings: Iterable[str] = (),
+    context: Context = "html",
+) -> None:
+    """Raise if :func:`audit_public_payload` finds any problem.
+
+    Raises
+    ------
+    PublicSafetyError
+        Listing every problem (at most 20 shown).
+
+    Examples
+    --------
+    >>> assert_public_safe('{"type": "Point"}')
+    Traceback (most recent call last):
+    ...
+    pipelines.community.public.PublicSafetyError: payload is not public-safe: ...
+    """
+    problems = audit_public_payload(
+        payload_text, forbidden, k, data_strings=data_strings, context=context
+    )
+    if problems:
+        shown = "; ".join(problems[:20])
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise PublicSafetyError(f"payload is not public-safe: {shown}{more}")
+
+
+def audit_frame(frame: pd.DataFrame, k: int = DEFAULT_K) -> list[str]:
+    """Problems in a table shown to the public: integer cells below ``k``.
+
+    Every integer-valued numeric column is treated as a count (public tables
+    show counts as text, so any small number left in one is a leak), and the
+    text cells are returned through :func:`audit_public_payload` by the caller.
+    """
+    problems = []
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if pd.api.types.is_numeric_dtype(frame[column]) and values.notna().any():
+            whole = values.dropna()
+            small = whole[(whole == whole.round()) & (whole < k)]
+            if len(small):
+                problems.append(
+                    f"column {column!r} has counts below {k}: {small.head(3).tolist()}"
+                )
+    return problems
+
+
+def decode_script_text(text: str) -> str:
+    """Undo JSON/JS string escapes (``\\u003c``, ``\\"``, ``\\/``) as a browser would.
+
+    Map payloads carry labels inside JSON in a script; what reaches the page
+    is the decoded string, so that is what the audit must look at.
+
+    Examples
+    --------
+    >>> decode_script_text('\\u003cb\\u003e \\"x\\"')
+    '<b> "x"'
+    """
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace('\\"', '"').replace("\\/", "/")
+
+
+def _normalize(text: str) -> str:
+    """Upper case with runs of whitespace collapsed."""
+    return " ".join(str(text).upper().split())
+
+
+def _find_forbidden(payload_text: str, forbidden: Iterable[str]) -> list[str]:
+    """Forbidden strings found at word boundaries (one pass per distinct length)."""
+    by_length: dict[int, set[str]] = {}
+    for f in forbidden:
+        by_length.setdefault(len(f), set()).add(f)
+    if not by_length:
+        return []
+    text = _normalize(payload_text)
+    starts = [m.start() for m in re.finditer(r"(?<![A-Z0-9])[A-Z0-9]", text)]
+    found = set()
+    for length, wanted in by_length.items():
+        for i in starts:
+            piece = text[i : i + length]
+            if piece in wanted and not text[i + length : i + length + 1].isalnum():
+                found.add(piece)
+    return sorted(found)

@@ -1,0 +1,411 @@
+"""Public-safe data for a watch meeting: one area, its neighbours, three panels.
+
+:func:`build_watch_report` reads the store and returns a :class:`WatchReport`
+whose every count already went through :mod:`pipelines.community.public`: only crime
+reports that are not sensitive are counted, counts below ``k`` are masked, and
+only public categories are named, in plain words. The presentation page, the
+HTML export and the PNG/PDF export all draw from this one object.
+
+Panels: the area's top problems (the ranking's order, public categories only)
+with the last 28 days against the 28 before and a trend marker from the exact
+Poisson test; monthly counts of the last 12 months; and the concerns raised at
+the area's last watch meeting with the counts since the meeting against an
+equal window before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from pipelines import schema as s
+from pipelines.analysis.trends import compare_counts
+from pipelines.community import public
+from pipelines.errors import BeatprofileError
+from pipelines.queries import read_areas, read_meta
+from pipelines.store import table_exists
+
+Trend = Literal["up", "down", "same"]
+TREND_MARKERS: dict[str, str] = {"up": "▲", "down": "▼", "same": "●"}
+TREND_WORDS: dict[str, str] = {
+    "up": "up: a clear rise",
+    "down": "down: a clear fall",
+    "same": "no clear change",
+}
+PLAIN_WORDS: dict[str, str] = {
+    "homicide": "Killings (homicide)",
+    "robbery": "Robberies (theft by force or threat)",
+    "aggravated assault": "Serious assaults",
+    "simple assault": "Minor assaults",
+    "burglary": "Break-ins (burglary)",
+    "theft": "Thefts",
+    "theft from vehicle": "Thefts from vehicles",
+    "motor vehicle theft": "Stolen vehicles",
+    "arson": "Deliberate fires (arson)",
+    "vandalism": "Vandalism and damage",
+    "drugs": "Drug offences",
+    "weapons": "Weapons offences",
+    "disorder": "Disorder and nuisance",
+    "traffic": "Traffic offences",
+    "fraud": "Fraud and scams",
+    "other": "Other offences",
+}
+TOP_PROBLEMS = 3
+MONTHS = 12
+MAP_DAYS = 365
+PERIOD_DAYS = 28
+NEIGHBOUR_TOLERANCE_M = 5.0
+MIN_DAYS_SINCE = 7
+_LEVEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class WatchReportError(BeatprofileError, ValueError):
+    """A watch-meeting report was asked for an unknown level, area or format."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One top problem: plain words, public counts and a trend marker."""
+
+    category: str
+    label: str
+    last28_text: str
+    prior28_text: str
+    trend: Trend
+
+    @property
+    def marker(self) -> str:
+        return TREND_MARKERS[self.trend]
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"{self.last28_text} incidents in the last 28 days, against "
+            f"{self.prior28_text} incidents in the 28 days before: "
+            f"{TREND_WORDS[self.trend]}."
+        )
+
+
+@dataclass(frozen=True)
+class RaisedItem:
+    """A concern raised at the last meeting and what the counts did since."""
+
+    label: str
+    status: str
+    since: str
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """Everything a public watch-meeting view shows, already public-safe."""
+
+    level: str
+    area_id: str
+    area_name: str
+    as_of: date
+    k: int
+    areas: gpd.GeoDataFrame
+    map_window: tuple[date, date]
+    problems: tuple[Problem, ...]
+    monthly: pd.DataFrame
+    last_meeting: date | None
+    raised: tuple[RaisedItem, ...]
+    suppressed: int
+
+    @property
+    def withheld(self) -> str:
+        """The line saying what was withheld."""
+        return public.withheld_note(self.k, self.suppressed, "figures")
+
+    @property
+    def title(self) -> str:
+        return f"{self.area_name}: {self.level} watch meeting"
+
+
+def plain_words(category: str) -> str:
+    """Plain-words name of a public category.
+
+    Raises
+    ------
+    ValueError
+        If ``category`` is sensitive (it must never be named) or unknown.
+
+    Examples
+    --------
+    >>> plain_words("theft from vehicle")
+    'Thefts from vehicles'
+    """
+    if not public.is_public_category(category) or category not in PLAIN_WORDS:
+        raise ValueError(
+            f"`category` was {category!r} but is expected to be a public category "
+            f"in {sorted(PLAIN_WORDS)}"
+        )
+    return PLAIN_WORDS[category]
+
+
+def build_watch_report(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str, k: int | None = None
+) -> WatchReport:
+    """Public-safe watch-meeting data for one area (module docstring).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        An open (read-only is enough) store connection.
+    level : str
+        An area level of the store, e.g. ``"neighborhood"``.
+    area_id : str
+    k : int, optional
+        Smallest count shown; default ``meta.min_count_public`` (3).
+
+    Returns
+    -------
+    WatchReport
+
+    Raises
+    ------
+    WatchReportError
+        If ``level`` is not a level of the store, ``area_id`` is not one of its
+        areas, or the store has no incidents.
+
+    Examples
+    --------
+    >>> report = build_watch_report(con, "neighborhood", "15")  # doctest: +SKIP
+    >>> report.problems[0].label  # doctest: +SKIP
+    'Thefts from vehicles'
+    """
+    meta = read_meta(con)
+    levels = list(meta.get("levels", []))
+    if level not in levels or not _LEVEL.match(level):
+        raise WatchReportError(
+            f"level was {level!r} but is expected to be one of {levels}"
+        )
+    k = public.public_k(meta) if k is None else k
+    areas = read_areas(con, level)
+    if str(area_id) not in set(areas["area_id"]):
+        raise WatchReportError(
+            f"area {area_id!r} is not a {level} of the store; "
+            f"examples: {sorted(areas['area_id'])[:5]}"
+        )
+    as_of_value = meta.get("as_of")
+    if not as_of_value:
+        raise WatchReportError(
+            "the store has no incidents (no `as_of` in its metadata); build it first"
+        )
+    as_of = date.fromisoformat(str(as_of_value))
+    area_id = str(area_id)
+    shown = neighbourhood_of(areas, area_id, str(meta.get("analysis_crs", "EPSG:3857")))
+    start = as_of - timedelta(days=MAP_DAYS - 1)
+    counts = _area_counts(con, level, start, as_of)
+    shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
+    shown = public.public_counts(shown, k)
+    problems = _top_problems(con, level, area_id, as_of, k)
+    monthly = public.public_counts(_monthly(con, level, area_id, as_of), k)
+    last_meeting, raised = _raised(con, level, area_id, as_of, k)
+    suppressed = int(shown["n_suppressed"].sum() + monthly["n_suppressed"].sum())
+    suppressed += sum(
+        p.last28_text.startswith("fewer") + p.prior28_text.startswith("fewer")
+        for p in problems
+    )
+    name = str(areas.loc[areas["area_id"] == area_id, "name"].iloc[0])
+    return WatchReport(
+        level=level,
+        area_id=area_id,
+        area_name=name,
+        as_of=as_of,
+        k=k,
+        areas=gpd.GeoDataFrame(shown, geometry="geometry", crs=areas.crs),
+        map_window=(start, as_of),
+        problems=problems,
+        monthly=monthly,
+        last_meeting=last_meeting,
+        raised=raised,
+        suppressed=suppressed,
+    )
+
+
+def neighbourhood_of(
+    areas: gpd.GeoDataFrame,
+    area_id: str,
+    crs: str,
+    tolerance_m: float = NEIGHBOUR_TOLERANCE_M,
+) -> gpd.GeoDataFrame:
+    """The area and the areas touching it (within ``tolerance_m``), with a role.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``area_id, name, role, geometry`` (role ``"selected"`` or
+        ``"neighbour"``), in the CRS of ``areas``.
+    """
+    projected = areas.to_crs(crs)
+    target = projected.loc[projected["area_id"] == area_id].geometry.iloc[0]
+    near = projected.geometry.intersects(target.buffer(tolerance_m))
+    out = areas.loc[near.to_numpy(), ["area_id", "name", "geometry"]].copy()
+    out["role"] = ["selected" if a == area_id else "neighbour" for a in out["area_id"]]
+    return out.reset_index(drop=True)
+
+
+def _area_counts(
+    con: duckdb.DuckDBPyConnection, level: str, start: date, end: date
+) -> pd.DataFrame:
+    """Public incidents per area of ``level`` between two days: ``area_id, n``."""
+    column = s.area_column(level)
+    return con.execute(
+        f"SELECT {column} AS area_id, count(*)::BIGINT AS n FROM incidents "
+        f"WHERE {public.public_incident_clause()} AND {column} IS NOT NULL "
+        "AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
+        [start, end],
+    ).df()
+
+
+def _category_counts(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str, start: date, end: date
+) -> dict[str, int]:
+    """Public incidents per category of one area between two days."""
+    rows = con.execute(
+        "SELECT category, count(*) FROM incidents "
+        f"WHERE {public.public_incident_clause()} "
+        f"AND {s.area_column(level)} = ? AND occurred_at >= ? "
+        "AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
+        [area_id, start, end],
+    ).fetchall()
+    return {str(c): int(n) for c, n in rows}
+
+
+def _top_problems(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
+) -> tuple[Problem, ...]:
+    """The ranking's top public categories with 28-day counts and a trend."""
+    last = _category_counts(
+        con, level, area_id, as_of - timedelta(days=PERIOD_DAYS - 1), as_of
+    )
+    prior = _category_counts(
+        con,
+        level,
+        area_id,
+        as_of - timedelta(days=2 * PERIOD_DAYS - 1),
+        as_of - timedelta(days=PERIOD_DAYS),
+    )
+    order = _ranked_categories(con, level, area_id)
+    if not order:
+        order = sorted(last, key=lambda c: (-last[c], c))
+    picked = [c for c in order if c in PLAIN_WORDS and (last.get(c) or prior.get(c))]
+    problems = []
+    for category in picked[:TOP_PROBLEMS]:
+        now, before = last.get(category, 0), prior.get(category, 0)
+        verdict = compare_counts(now, before).verdict
+        trend: Trend = verdict if verdict in ("up", "down") else "same"  # type: ignore[assignment]
+        problems.append(
+            Problem(
+                category,
+                plain_words(category),
+                public.public_count_text(now, k),
+                public.public_count_text(before, k),
+                trend,
+            )
+        )
+    return tuple(problems)
+
+
+def _ranked_categories(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str
+) -> list[str]:
+    """Categories of the area in ranking order (public ones only)."""
+    if not table_exists(con, "rankings"):
+        return []
+    rows = con.execute(
+        "SELECT category FROM rankings WHERE level = ? AND area_id = ? ORDER BY rank",
+        [level, area_id],
+    ).fetchall()
+    return public.public_categories(str(r[0]) for r in rows)
+
+
+def _monthly(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date
+) -> pd.DataFrame:
+    """Public incidents per calendar month, the 12 months ending with ``as_of``'s."""
+    first = (pd.Timestamp(as_of).to_period("M") - (MONTHS - 1)).to_timestamp().date()
+    rows = con.execute(
+        "SELECT date_trunc('month', occurred_at)::DATE AS month, count(*)::BIGINT AS n "
+        f"FROM incidents WHERE {public.public_incident_clause()} "
+        f"AND {s.area_column(level)} = ? AND occurred_at >= ? "
+        "AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
+        [area_id, first, as_of],
+    ).df()
+    months = pd.period_range(first, as_of, freq="M").to_timestamp()
+    counts = dict(zip(pd.to_datetime(rows["month"]), rows["n"], strict=True))
+    frame = pd.DataFrame(
+        {"month": months, "n": [int(counts.get(m, 0)) for m in months]}
+    )
+    frame["label"] = frame["month"].dt.strftime("%b %Y")
+    if as_of != (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date():
+        frame.loc[frame.index[-1], "label"] += f" (to {as_of.day})"
+    return frame
+
+
+def _raised(
+    con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
+) -> tuple[date | None, tuple[RaisedItem, ...]]:
+    """The last meeting's public concerns and the counts since against before."""
+    if not table_exists(con, "watch_concerns"):
+        return None, ()
+    rows = con.execute(
+        "SELECT meeting_date, category, status FROM watch_concerns WHERE level = ? "
+        "AND area_id = ? AND meeting_date = (SELECT max(meeting_date) FROM "
+        "watch_concerns WHERE level = ? AND area_id = ?) ORDER BY created_at",
+        [level, area_id, level, area_id],
+    ).fetchall()
+    if not rows:
+        return None, ()
+    meeting = rows[0][0]
+    days = (as_of - meeting).days
+    after = _category_counts(con, level, area_id, meeting + timedelta(days=1), as_of)
+    before = (
+        _category_counts(
+            con, level, area_id, meeting - timedelta(days=days - 1), meeting
+        )
+        if days > 0
+        else {}
+    )
+    items = []
+    for _, category, status in rows:
+        if not public.is_public_category(category) or category not in PLAIN_WORDS:
+            continue
+        items.append(
+            RaisedItem(
+                plain_words(category),
+                str(status),
+                _since_words(
+                    after.get(category, 0), before.get(category, 0), days, as_of, k
+                ),
+            )
+        )
+    return meeting, tuple(items)
+
+
+def _since_words(after: int, before: int, days: int, as_of: date, k: int) -> str:
+    """ "Since the meeting (49 days): 20, against 31 in the 49 days before: ..."."""
+    if days < MIN_DAYS_SINCE:
+        return f"Too soon to tell: the data run to {as_of:%d %b %Y}."
+    verdict = compare_counts(after, before).verdict
+    trend = verdict if verdict in ("up", "down") else "same"
+    return (
+        f"Since the meeting ({days} days): {public.public_count_text(after, k)} "
+        f"incidents, against {public.public_count_text(before, k)} incidents in the "
+        f"{days} days before: {TREND_WORDS[trend]}."
+    )
+
+
+def _scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> Any:
+    """First column of the first row of a query (None when there is no row)."""
+    row = con.execute(sql, params or []).fetchone()
+    return None if row is None else row[0]

@@ -1,0 +1,187 @@
+"""Render the weekly packet to PDF with matplotlib: black-and-white friendly
+(grey shades and hatching, not colour), page numbers and the data's as-of date
+on every page."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure  # no pyplot: no global backend or state
+
+from pipelines.analysis.compstat import FLAG_LEGEND, WORKLOAD_COLUMNS
+from pipelines.analysis.packet import Packet, PacketPage, assemble_packet
+
+PAGE = (8.5, 11.0)  # US letter, portrait
+MAX_ROWS = 13  # the sector's own row and 12 of its areas
+_COLUMNS = [
+    ("name", "Area"),
+    ("7d", "7 days"),
+    ("7d_flag_prior", ""),
+    ("7d_prior", "prior"),
+    ("28d", "28 days"),
+    ("28d_flag_prior", ""),
+    ("28d_prior", "prior"),
+    ("ytd", "YTD"),
+    ("ytd_flag_last_year", ""),
+    ("ytd_last_year", "last yr"),
+]
+_FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-"}
+
+
+def write_packet_pdf(packet: Packet, path: Path) -> Path:
+    """Write one page per sector to ``path`` (a PDF)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    total = len(packet.pages)
+    with PdfPages(path) as pdf:
+        for number, page in enumerate(packet.pages, start=1):
+            figure = _draw_page(packet, page, number, total)
+            pdf.savefig(figure)
+    return path
+
+
+def packet_pdf_bytes(con: duckdb.DuckDBPyConnection, week_end=None) -> bytes:
+    """The packet as PDF bytes (for the dashboard's download button)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_packet_pdf(assemble_packet(con, week_end), Path(folder) / "p.pdf")
+        return path.read_bytes()
+
+
+def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
+    figure = Figure(figsize=PAGE)
+    week = packet.week_end
+    figure.text(
+        0.06,
+        0.965,
+        f"{page.level.capitalize()} {page.name}",
+        fontsize=20,
+        weight="bold",
+        va="top",
+    )
+    figure.text(
+        0.06,
+        0.935,
+        f"Week {week - _days(6):%d %b} to {week:%d %b %Y}. {packet.department}",
+        fontsize=9,
+        va="top",
+    )
+    _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
+    _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
+    _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
+    _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page)
+    legend = "\n".join(f"{_FLAG_TEXT[k]} = {v}" for k, v in FLAG_LEGEND.items())
+    figure.text(0.06, 0.085, legend, fontsize=6.5, va="top")
+    figure.text(0.06, 0.018, f"Data as of {packet.as_of}", fontsize=8)
+    figure.text(0.94, 0.018, f"Page {number} of {total}", fontsize=8, ha="right")
+    return figure
+
+
+def _days(n: int):
+    import pandas as pd
+
+    return pd.Timedelta(days=n)
+
+
+def _map(ax, page: PacketPage) -> None:
+    ax.set_axis_off()
+    ax.set_title(
+        f"{page.children_level.capitalize()}s, incidents in the last 28 days",
+        fontsize=9,
+        loc="left",
+    )
+    if page.children.empty:
+        ax.text(0.5, 0.5, "no areas", ha="center")
+        return
+    shapes = page.children.to_crs(page.children.estimate_utm_crs())
+    shapes.plot(
+        ax=ax,
+        column="28d",
+        cmap="Greys",
+        edgecolor="black",
+        linewidth=0.6,
+        legend=True,
+        legend_kwds={"shrink": 0.6, "label": "28 days"},
+    )
+    for _, row in shapes.iterrows():
+        point = row.geometry.representative_point()
+        ax.annotate(
+            str(row["area_id"]),
+            (point.x, point.y),
+            ha="center",
+            fontsize=6,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0},
+        )
+
+
+def _workload(ax, page: PacketPage) -> None:
+    ax.set_axis_off()
+    ax.set_title("Calls and response (CAD)", fontsize=9, loc="left")
+    if not page.workload:
+        ax.text(0, 0.8, "No CAD calls in the store.", fontsize=9)
+        return
+    lines = []
+    for key, label in WORKLOAD_COLUMNS.items():
+        value = page.workload.get(key)
+        if value is None or value != value:
+            text = "n/a"
+        elif key.endswith("_share") or key == "utilization":
+            text = f"{value:.0%}"
+        elif key == "calls":
+            text = f"{value:,.0f}"
+        else:
+            text = f"{value:.1f}"
+        lines.append((label, text))
+    for i, (label, text) in enumerate(lines):
+        y = 0.9 - i * 0.11
+        ax.text(0, y, label, fontsize=8.5)
+        ax.text(1, y, text, fontsize=8.5, ha="right", weight="bold")
+
+
+def _table(ax, page: PacketPage) -> None:
+    ax.set_axis_off()
+    rows = [[_cell(row[c]) for c, _ in _COLUMNS] for _, row in page.table.iterrows()]
+    widths = [0.22] + [0.078] * (len(_COLUMNS) - 1)
+    table = ax.table(
+        cellText=rows[:14],
+        colLabels=[h for _, h in _COLUMNS],
+        colWidths=widths,
+        loc="upper left",
+        cellLoc="right",
+        colLoc="right",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    table.scale(1, 1.25)
+    for column in range(len(_COLUMNS)):
+        table[(1, column)].set_text_props(weight="bold")  # the sector's own row
+    if len(rows) > MAX_ROWS:
+        ax.text(
+            1,
+            1.02,
+            f"first {MAX_ROWS - 1} of {len(rows) - 1} areas; all of them on the "
+            "Sector summary page",
+            fontsize=7,
+            ha="right",
+            transform=ax.transAxes,
+        )
+
+
+def _cell(value) -> str:
+    if isinstance(value, str):
+        return _FLAG_TEXT.get(value, value)[:22]
+    return f"{value:,}" if isinstance(value, int) else str(value)[:22]
+
+
+def _problems(ax, page: PacketPage) -> None:
+    ax.set_axis_off()
+    ax.set_title("Top ranked problems", fontsize=9, loc="left")
+    if not page.problems:
+        ax.text(0, 0.85, "No rankings in the store.", fontsize=8.5)
+        return
+    for i, reason in enumerate(page.problems):
+        ax.text(
+            0, 0.88 - i * 0.2, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
+        )
