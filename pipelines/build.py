@@ -383,8 +383,8 @@ def _refresh_aggregates(
     """Daily counts per level/area/category, then the profiles table."""
     selects = [
         f"SELECT '{level}' AS level, {s.area_column(level)} AS area_id, category, "
-        f"CAST(occurred_at AS DATE) AS day, count(*) AS n FROM incidents "
-        f"WHERE kind = 'report' GROUP BY ALL"
+        f"CAST(occurred_at AS DATE) AS day, count(*) AS n FROM {store.CRIMES} "
+        f"GROUP BY ALL"
         for level in settings.level_names
     ]
     con.execute(

@@ -18,7 +18,7 @@ import shapely
 
 from geo.crs import LONLAT
 from pipelines import schema as s
-from pipelines.store import table_exists
+from pipelines.store import CRIMES, table_exists
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def hour_weekday_counts(
     column = s.area_column(f.level)
     return con.execute(
         f"SELECT isodow(occurred_at) AS weekday, hour(occurred_at) AS hour, "
-        f"count(*)::BIGINT AS n FROM incidents WHERE {column} = ? "
+        f"count(*)::BIGINT AS n FROM {CRIMES} WHERE {column} = ? "
         f"AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY "
         f"{_category_clause(f)} GROUP BY ALL",
         [area_id, f.start, f.end, *_category_params(f)],
@@ -231,7 +231,7 @@ def cell_incidents(
     params += [] if category == s.ALL_CATEGORIES else [category]
     return con.execute(
         "SELECT occurred_at, category, offense_desc, block_address, incident_id, source "
-        "FROM incidents WHERE kind = 'report' AND located AND x >= ? AND x < ? "
+        f"FROM {CRIMES} WHERE located AND x >= ? AND x < ? "
         "AND y >= ? AND y < ? AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY "
         f"{category_clause} ORDER BY occurred_at DESC LIMIT {int(limit)}",
         params,
@@ -245,7 +245,7 @@ def area_incidents(
     column = s.area_column(f.level)
     return con.execute(
         "SELECT occurred_at, category, offense_desc, block_address, incident_id, source "
-        f"FROM incidents WHERE kind = 'report' AND {column} = ? AND occurred_at >= ? "
+        f"FROM {CRIMES} WHERE {column} = ? AND occurred_at >= ? "
         f"AND occurred_at < ? + INTERVAL 1 DAY {_category_clause(f)} "
         f"ORDER BY occurred_at DESC LIMIT {int(limit)}",
         [area_id, f.start, f.end, *_category_params(f)],
@@ -272,7 +272,7 @@ def child_areas(
     child, parent = s.area_column(child_level), s.area_column(parent_level)
     rows = con.execute(
         f"SELECT {child} AS child, arg_max({parent}, n) AS parent FROM ("
-        f"SELECT {child}, {parent}, count(*) AS n FROM incidents GROUP BY ALL) "
+        f"SELECT {child}, {parent}, count(*) AS n FROM {CRIMES} GROUP BY ALL) "
         f"GROUP BY child HAVING parent = ? ORDER BY child",
         [parent_id],
     ).fetchall()

@@ -32,6 +32,13 @@ from pipelines.ingest.dedupe import UNIQUE_ID, RecordIdentity
 
 log = logging.getLogger(__name__)
 
+CRIMES = "crimes"
+"""The view of ``incidents`` holding crime reports only (no CAD calls): every
+crime count, panel, hotspot and public figure reads it."""
+_CRIMES_DDL = (
+    f"CREATE OR REPLACE VIEW {CRIMES} AS SELECT * FROM incidents WHERE kind = 'report'"
+)
+
 SCHEMA_VERSION = "2"  # 2: `filtered` table; incidents.classified
 BUILD_MEMORY = "3GB"
 
@@ -332,6 +339,11 @@ def drop_sources(con: duckdb.DuckDBPyConnection, sources: frozenset[str]) -> Non
         if exists:
             con.execute("DELETE FROM staged WHERE source = ?", [source])
         con.execute("DELETE FROM files WHERE source = ?", [source])
+
+
+def create_crimes_view(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the :data:`CRIMES` view once ``incidents`` exists."""
+    con.execute(_CRIMES_DDL)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -1,7 +1,7 @@
 """Wiring of the analyst's statistics into the build: hotspot cells, rankings and
 the walk-forward back-test, written as store tables.
 
-Only crime reports (``kind = 'report'``) with a location feed the hotspots;
+Only crime reports (the store's ``crimes`` view) with a location feed the hotspots;
 calls for service are workload, not crime.
 """
 
@@ -63,8 +63,8 @@ def refresh_analysis(
     as_of_ts = pd.Timestamp(as_of)
     area_cols = ", ".join(s.area_column(lv) for lv in settings.level_names)
     incidents = con.execute(
-        f"SELECT x, y, occurred_at, category, {area_cols} FROM incidents "
-        "WHERE located AND kind = 'report'"
+        f"SELECT x, y, occurred_at, category, {area_cols} FROM {store.CRIMES} "
+        "WHERE located"
     ).df()
     jurisdiction = shapely.union_all(finest.geometry.values)
     grid = make_grid(jurisdiction, hot.cell_size_m, settings.analysis_crs)

@@ -30,6 +30,7 @@ import shapely
 
 from geo.crs import LONLAT
 from pipelines import schema as s
+from pipelines import store
 from pipelines.analysis.trends import CountComparison, compare_counts
 from pipelines.community.wdq import WDQResult, weighted_displacement_quotient
 from pipelines.errors import BeatprofileError
@@ -415,7 +416,7 @@ def _incidents_near(
     """Located reports of the categories inside ``bounds`` between two days."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     frame = con.execute(
-        "SELECT x, y, occurred_at FROM incidents WHERE kind = 'report' AND located "
+        f"SELECT x, y, occurred_at FROM {store.CRIMES} WHERE located "
         "AND category IN (SELECT unnest(?::VARCHAR[])) AND x BETWEEN ? AND ? "
         "AND y BETWEEN ? AND ? AND occurred_at >= ? "
         "AND occurred_at < ? + INTERVAL 1 DAY",

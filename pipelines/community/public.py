@@ -92,9 +92,10 @@ def public_k(meta: Mapping[str, object] | None) -> int:
 
 
 def public_incident_clause(alias: str = "") -> str:
-    """SQL condition selecting incidents that public outputs may count.
+    """SQL condition selecting the crimes that public outputs may count.
 
-    Crime reports only, not flagged sensitive, not in a sensitive category, and
+    Apply it to the store's ``crimes`` view (reports only, no CAD calls): not
+    flagged sensitive, not in a sensitive category, and
     classified by the source profile: a row whose category came only from the
     profile's ``default`` (no exact code, range or keyword rule matched it; see
     :data:`pipelines.schema.CLASSIFIED`) was never judged sensitive or not, so
@@ -104,7 +105,7 @@ def public_incident_clause(alias: str = "") -> str:
     Parameters
     ----------
     alias : str
-        Table alias to prefix columns with (``"i"`` gives ``i.kind``).
+        Table alias to prefix columns with (``"i"`` gives ``i.sensitive``).
 
     Returns
     -------
@@ -119,7 +120,7 @@ def public_incident_clause(alias: str = "") -> str:
     p = f"{alias}." if alias else ""
     names = ", ".join(f"'{c}'" for c in sorted(s.SENSITIVE_CATEGORIES))
     return (
-        f"{p}{s.KIND} = 'report' AND NOT coalesce({p}{s.SENSITIVE}, false) "
+        f"NOT coalesce({p}{s.SENSITIVE}, false) "
         f"AND {p}{s.CATEGORY} NOT IN ({names}) AND coalesce({p}{s.CLASSIFIED}, false)"
     )
 

@@ -258,7 +258,7 @@ def _area_counts(
     """Public incidents per area of ``level`` between two days: ``area_id, n``."""
     column = s.area_column(level)
     return con.execute(
-        f"SELECT {column} AS area_id, count(*)::BIGINT AS n FROM incidents "
+        f"SELECT {column} AS area_id, count(*)::BIGINT AS n FROM crimes "
         f"WHERE {public.public_incident_clause()} AND {column} IS NOT NULL "
         "AND occurred_at >= ? AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
         [start, end],
@@ -270,7 +270,7 @@ def _category_counts(
 ) -> dict[str, int]:
     """Public incidents per category of one area between two days."""
     rows = con.execute(
-        "SELECT category, count(*) FROM incidents "
+        "SELECT category, count(*) FROM crimes "
         f"WHERE {public.public_incident_clause()} "
         f"AND {s.area_column(level)} = ? AND occurred_at >= ? "
         "AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
@@ -334,7 +334,7 @@ def _monthly(
     first = (pd.Timestamp(as_of).to_period("M") - (MONTHS - 1)).to_timestamp().date()
     rows = con.execute(
         "SELECT date_trunc('month', occurred_at)::DATE AS month, count(*)::BIGINT AS n "
-        f"FROM incidents WHERE {public.public_incident_clause()} "
+        f"FROM crimes WHERE {public.public_incident_clause()} "
         f"AND {s.area_column(level)} = ? AND occurred_at >= ? "
         "AND occurred_at < ? + INTERVAL 1 DAY GROUP BY 1",
         [area_id, first, as_of],

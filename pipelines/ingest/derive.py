@@ -309,6 +309,7 @@ def _write_destinations(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
         f"{', '.join('a.' + c for c in area_columns)} "
         f"FROM staged st JOIN _assigned a ON st.{ROW} = a.{ROW}"
     )
+    store.create_crimes_view(con)
     con.execute(
         f"CREATE OR REPLACE TABLE netted AS SELECT "
         f"{', '.join('st.' + _quote(c) for c in kept_columns)}, f.{NETTED_ROLE} "
@@ -373,7 +374,7 @@ def _summary(con: duckdb.DuckDBPyConnection, assignment) -> DeriveSummary:
         quarantined=scalar("SELECT count(*) FROM quarantine"),
         filtered=scalar("SELECT count(*) FROM filtered"),
         quarantined_by_reason={k: int(v) for k, v in by_reason.items()},
-        net_crimes=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'report'"),
+        net_crimes=scalar(f"SELECT count(*) FROM {store.CRIMES}"),
         calls=scalar(f"SELECT count(*) FROM incidents WHERE {s.KIND} = 'call'"),
         agreement=areas.agreement,
         layers=areas.layers,

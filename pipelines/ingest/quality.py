@@ -17,6 +17,7 @@ import shapely
 from geo.io import normalize_area_ids
 from geo.layer_quality import layer_overlaps_and_gaps
 from pipelines import schema as s
+from pipelines import store
 from pipelines.analysis.gaps import describe_gaps, gaps_from_daily
 from pipelines.ingest.agreement import (
     DEFAULT_MIN_AGREEMENT,
@@ -182,8 +183,8 @@ def placeholder_and_gap_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Placeholder counts per rule and the data gaps, from a (scratch) store."""
     placeholders = con.execute("SELECT * FROM location_placeholders").df()
     daily = con.execute(
-        f"SELECT CAST({s.OCCURRED_AT} AS DATE) AS day, count(*) AS n FROM incidents "
-        f"WHERE {s.KIND} = 'report' AND {s.OCCURRED_AT} IS NOT NULL GROUP BY ALL"
+        f"SELECT CAST({s.OCCURRED_AT} AS DATE) AS day, count(*) AS n FROM {store.CRIMES} "
+        f"WHERE {s.OCCURRED_AT} IS NOT NULL GROUP BY ALL"
     ).df()
     gaps = gaps_from_daily(daily) if len(daily) else daily.iloc[0:0]
     return describe_placeholders(placeholders) + (

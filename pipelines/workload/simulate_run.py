@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines import store
 from pipelines.build import BuildReport, Progress, run_build
 from pipelines.catalog import REPO_ROOT
 from pipelines.settings import Settings, SourceConfig
@@ -34,7 +35,7 @@ def simulate_into_store(
     """
     con = connect_read_only(settings.store_path)
     try:
-        incidents = con.execute("SELECT * FROM incidents WHERE kind = 'report'").df()
+        incidents = con.execute(f"SELECT * FROM {store.CRIMES}").df()
         areas = con.execute("SELECT * FROM areas").df()
     finally:
         con.close()

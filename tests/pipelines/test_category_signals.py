@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines import store
 from pipelines.community import public
 from pipelines.ingest.categories import classify_offenses
 from pipelines.ingest.category_check import (
@@ -193,8 +194,9 @@ def test_public_clause_refuses_rows_the_profile_never_classified():
         "('report', false, 'burglary', NULL), ('report', false, 'other', true)) "
         "t(kind, sensitive, category, classified)"
     )
+    store.create_crimes_view(con)
     kept = con.execute(
-        f"SELECT category FROM incidents WHERE {public.public_incident_clause()}"
+        f"SELECT category FROM crimes WHERE {public.public_incident_clause()}"
     ).fetchall()
     assert sorted(r[0] for r in kept) == ["other", "theft"]
     assert "not classified" in public.withheld_note(3)

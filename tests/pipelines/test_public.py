@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines import store
 from pipelines.community import public
 
 ADDRESS = "4000 N NEWSTEAD AVE"
@@ -52,8 +53,9 @@ def test_public_incident_clause_drops_flagged_and_sensitive_rows():
         "('report', false, 'domestic', true), ('call', false, 'theft', true), "
         "('report', NULL, 'burglary', true)) t(kind, sensitive, category, classified)"
     )
+    store.create_crimes_view(con)
     kept = con.execute(
-        f"SELECT category FROM incidents WHERE {public.public_incident_clause()}"
+        f"SELECT category FROM crimes WHERE {public.public_incident_clause()}"
     ).fetchall()
     assert sorted(r[0] for r in kept) == ["burglary", "theft"]
 
