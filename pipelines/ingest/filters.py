@@ -219,7 +219,38 @@ def propose_filters(rows: pd.DataFrame) -> list[FilterProposal]:
                 set_aside=len(text) - in_list if mode == "keep" else in_list,
             )
         )
+    out += _ucr_part_three(rows)
     return sorted(out, key=lambda p: p.mode != "keep")
+
+
+_PART_THREE = re.compile(r"^\s*(part\s*)?(three|3|iii)\s*$", re.IGNORECASE)
+
+
+def _ucr_part_three(rows: pd.DataFrame) -> list[FilterProposal]:
+    """A UCR-part column with a "Part Three": UCR defines only Parts I and II, so
+    departments that publish a Part III use it for non-crime incidents (sick
+    assists, investigate person, property found); the draft proposes dropping
+    them, with a CHECK."""
+    out = []
+    for column in rows.columns:
+        words = _name_words(str(column))
+        if not {"ucr", "part"} <= words:
+            continue
+        text = rows[column].astype(str).str.strip()
+        counts = text.value_counts()
+        three = tuple(v for v in counts.index if _PART_THREE.match(v))
+        if not three or len(three) == len(counts):
+            continue
+        out.append(
+            FilterProposal(
+                column=str(column),
+                mode="drop",
+                values=three,
+                counts={str(k): int(v) for k, v in counts.items()},
+                set_aside=int(counts[list(three)].sum()),
+            )
+        )
+    return out
 
 
 def _name_words(name: str) -> set[str]:
@@ -266,8 +297,14 @@ def _proposal_note(p: FilterProposal, active: bool) -> str:
     )
     what = "keeps only the rows whose" if p.mode == "keep" else "drops the rows whose"
     head = "CHECK:" if active else "CHECK (not active; uncomment to use instead):"
+    kind = (
+        "is a UCR-part column (UCR has Parts I and II only; a Part III holds "
+        "non-crime incidents)"
+        if _PART_THREE.match(p.values[0])
+        else "is a yes/no column that splits the rows"
+    )
     return (
-        f"{head} `{p.column}` is a yes/no column that splits the rows: {shares}. "
+        f"{head} `{p.column}` {kind}: {shares}. "
         f"This filter {what} {p.column} is {_list(p.values)}, setting aside "
         f"{p.set_aside:,} of {p.rows:,} rows ({p.set_aside / p.rows:.1%}). Remove "
         "it to count every row."

@@ -93,6 +93,8 @@ DEPARTMENTS = (
         lon_column="Long",
         lat_column="Lat",
         finest_label="DISTRICT",
+        # UCR defines Parts I and II only; Boston's Part Three is non-crime
+        non_crime_flags={"UCR_PART": "Part Three"},
         known_low_agreement=(
             "5% of B3's rows are recorded at other districts' police stations "
             "(121 at the B2 station on Washington St, 79 at E13, 29 at A1, 27 at "

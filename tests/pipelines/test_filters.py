@@ -255,3 +255,24 @@ def test_drafted_filter_lines_load_as_a_profile(tmp_path):
     text = PROFILE.format(filter="\n".join(render_filter_lines(propose_filters(rows))))
     profile = load_source_profile(write(tmp_path, "p.toml", text))
     assert profile.row_filter.keep == {"IS_CRIME": ("1",)}
+
+
+def test_a_ucr_part_three_column_is_proposed_for_dropping():
+    rows = pd.DataFrame(
+        {"UCR_PART": ["Part One"] * 2 + ["Part Two"] * 3 + ["Part Three"] * 5}
+    )
+    (proposal,) = propose_filters(rows)
+    assert (proposal.column, proposal.mode, proposal.values) == (
+        "UCR_PART",
+        "drop",
+        ("Part Three",),
+    )
+    assert proposal.set_aside == 5
+    lines = render_filter_lines([proposal])
+    assert lines[-1] == 'drop = { UCR_PART = ["Part Three"] }'
+    assert any("UCR-part column" in line for line in lines)
+
+
+def test_a_ucr_part_column_without_part_three_proposes_nothing():
+    rows = pd.DataFrame({"UCR_PART": ["Part One", "Part Two", "Part Two"]})
+    assert propose_filters(rows) == []
