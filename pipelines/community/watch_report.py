@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from pipelines import schema as s
+from pipelines.analysis.gaps import in_gap, load_gaps
 from pipelines.analysis.trends import compare_counts
 from pipelines.community import public
 from pipelines.errors import BeatprofileError
@@ -206,7 +207,9 @@ def build_watch_report(
     shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
     shown = public.public_counts(shown, k)
     problems = _top_problems(con, level, area_id, as_of, k)
-    monthly = public.public_counts(_monthly(con, level, area_id, as_of), k)
+    monthly = _mark_gaps(
+        public.public_counts(_monthly(con, level, area_id, as_of), k), load_gaps(con)
+    )
     last_meeting, raised = _raised(con, level, area_id, as_of, k)
     suppressed = int(shown["n_suppressed"].sum() + monthly["n_suppressed"].sum())
     suppressed += sum(
@@ -325,6 +328,22 @@ def _ranked_categories(
         [level, area_id],
     ).fetchall()
     return public.public_categories(str(r[0]) for r in rows)
+
+
+GAP_TEXT = "no data (gap in the export)"
+
+
+def _mark_gaps(monthly: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Months inside a data gap show no count and say so: a hole in the export
+    must not read as a fall in crime (nor as a withheld small count)."""
+    months = gaps[gaps["granularity"] == "month"]
+    gap = in_gap(monthly["month"], months)
+    out = monthly.copy()
+    out["gap"] = gap
+    out.loc[gap, "n"] = pd.NA
+    out.loc[gap, "n_text"] = GAP_TEXT
+    out.loc[gap, "n_suppressed"] = False
+    return out
 
 
 def _monthly(

@@ -157,3 +157,33 @@ def test_sparkline_week_over_a_gap_is_none_not_zero():
     # an area with no incidents gets zeros, but still a break over the gap
     assert table.loc[1, "weekly"][43] is None and table.loc[1, "weekly"][0] == 0
     assert compstat_table(daily, areas, end).loc[0, "weekly"][44] == 0
+
+
+def test_watch_meeting_months_in_a_gap_say_so_instead_of_a_small_count():
+    from pipelines.community import public
+    from pipelines.community.watch_report import GAP_TEXT, _mark_gaps
+    from pipelines.render.public_maps import public_monthly_chart
+
+    months = pd.date_range("2018-01-01", periods=12, freq="MS")
+    counts = [900, 880, 910, 2, 5, 1, 0, 890, 905, 870, 1, 2]
+    gaps = pd.DataFrame(
+        {
+            "granularity": ["month"] * 4,
+            "period_start": pd.date_range("2018-04-01", periods=4, freq="MS"),
+            "period_end": pd.date_range("2018-05-01", periods=4, freq="MS"),
+        }
+    )
+    frame = pd.DataFrame({"month": months, "n": counts})
+    frame["label"] = frame["month"].dt.strftime("%b %Y")
+    marked = _mark_gaps(public.public_counts(frame, 3), gaps)
+    assert marked["gap"].tolist() == [False] * 3 + [True] * 4 + [False] * 5
+    assert marked.loc[3:6, "n_text"].eq(GAP_TEXT).all()
+    assert (
+        marked.loc[3:6, "n"].isna().all() and not marked.loc[3:6, "n_suppressed"].any()
+    )
+    # months 11 and 12 are small counts, not a gap: they stay withheld
+    assert marked.loc[10:11, "n_suppressed"].all()
+    assert marked.loc[10:11, "n_text"].str.startswith("fewer").all()
+    values = public_monthly_chart(marked, 3).to_dict()["datasets"]
+    rows = next(iter(values.values()))
+    assert [r["n"] for r in rows][3:7] == [None] * 4
