@@ -109,4 +109,4 @@ def test_without_an_area_the_page_asks_for_one(router):
 def test_district_level_works(router):
     at = open_watch_page(router, {"mode": "present", "level": "district", "area": "3"})
     assert not at.exception
-    assert at.title[0].value == "3"
+    assert at.title[0].value == "District 3"  # unnamed areas read "District 3"
