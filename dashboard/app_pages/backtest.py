@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import loaders, state
 from pipelines.analysis.backtest import summarize_backtest
-from pipelines.analysis.method_choice import choose_default_method, method_label
+from pipelines.analysis.method_choice import choose_default_method
+from pipelines.analysis.methods import method_label
 from pipelines.render.charts import pai_curve_chart, pai_over_time_chart
 
 path, meta = loaders.open_store_or_stop()

@@ -7,21 +7,11 @@ from streamlit_folium import st_folium
 from dashboard import loaders, state
 from dashboard.selection import clicked_feature_id
 from pipelines.analysis.method_choice import choose_default_method
+from pipelines.analysis.methods import page_method_for, page_methods
 from pipelines.exports import RANKING_COLUMNS, cell_id_from_feature, to_csv_text
-from pipelines.render.cell_maps import (
-    EMERGING_COLOURS,
-    GI_COLOURS,
-    make_class_map,
-    make_value_map,
-)
+from pipelines.render.cell_maps import make_class_map, make_value_map
 from pipelines.render.text import md_escape
 
-METHODS = {
-    "gi": "Gi* hot and cold spots (significance after FDR)",
-    "kde": "Kernel density",
-    "emerging": "Emerging hot spots (24 months)",
-    "counts": "Counts in the last 12 months",
-}
 TOP_CELLS = 600  # density / count layers show the densest cells only
 
 path, meta = loaders.open_store_or_stop()
@@ -34,20 +24,17 @@ with st.sidebar:
         "Category", loaders.load_hotspot_categories(path), key=state.HOTSPOT_CATEGORY
     )
 backtest_method, why = choose_default_method(loaders.load_backtest(path), category)
-default = (
-    "kde"
-    if backtest_method.startswith("kde")
-    else ("gi" if backtest_method.startswith("gi") else "counts")
-)
+shown_methods = {m.key: m for m in page_methods()}
 st.title("Hotspots")
 method = st.radio(
     "Method",
-    list(METHODS),
-    format_func=METHODS.get,
+    list(shown_methods),
+    format_func=lambda key: shown_methods[key].selector_label,
     horizontal=True,
-    index=list(METHODS).index(default),
+    index=list(shown_methods).index(page_method_for(backtest_method)),
     key=f"{state.HOTSPOT_METHOD}.{category}",
 )
+chosen_method = shown_methods[method]
 st.caption(why)
 
 cells = loaders.load_hotspot_layer(path, category)
@@ -64,27 +51,23 @@ tips = [("n", "Incidents in window"), ("significance", "Gi*"), ("emerging", "Tre
 tiles = dict(
     tiles=meta.get("tiles") or None, attribution=meta.get("tiles_attribution") or None
 )
-if method == "gi":
-    folium_map = make_class_map(
-        cells, "significance", GI_COLOURS, "Gi* (FDR-corrected)", outline, tips, **tiles
-    )
-elif method == "emerging":
+if chosen_method.colours is not None:
     folium_map = make_class_map(
         cells,
-        "emerging",
-        EMERGING_COLOURS,
-        "Emerging hot spots",
+        chosen_method.column,
+        chosen_method.colours,
+        chosen_method.legend,
         outline,
         tips,
         **tiles,
     )
 else:
-    column = "kde_per_km2" if method == "kde" else "n"
+    column = chosen_method.column
     top = cells[cells[column] > 0].nlargest(TOP_CELLS, column).assign(label="grid cell")
     folium_map = make_value_map(
         top,
         column,
-        "Incidents per km²" if method == "kde" else "Incidents",
+        chosen_method.legend,
         outline,
         [(column, "Value"), *tips],
         **tiles,

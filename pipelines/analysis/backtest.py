@@ -7,33 +7,34 @@ parks and rivers count as area too) and is scored against that month's
 incidents with PAI, RRI and PEI* (:mod:`pipelines.analysis.forecast_scores`), for all
 crimes and per category.
 
-Methods (``history`` = the ``history_months`` months before the scored one):
-
-- ``naive_last_period``: last month's counts per cell;
-- ``counts_12m``: counts over the history;
-- ``gi_star_12m``: Gi* z-score of the history's counts (queen neighbourhood,
-  :mod:`geo.hotspots`);
-- ``kde_12m``: kernel density of the history (:mod:`geo.density`), one
-  method per fixed bandwidth in ``kde_bandwidths_m``, named e.g.
-  ``kde_12m_150m``.
+Methods are the back-tested entries of the registry
+(:mod:`pipelines.analysis.methods`), each fitted on the ``history_months``
+months before the scored one: last month's counts (the naive baseline),
+counts over the history, the history's Gi* z-score (queen neighbourhood,
+:mod:`geo.hotspots`) and its kernel density (:mod:`geo.density`, one method
+per fixed bandwidth in ``kde_bandwidths_m``, named e.g. ``kde_12m_150m``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from geo.density import kde_surface
 from geo.grid import Grid, cell_of, count_cells
-from geo.hotspots import gi_star, grid_weights
+from geo.hotspots import grid_weights
 from pipelines import schema as s
 from pipelines.analysis.forecast_scores import flag_cells, score_flagged, tie_order
+from pipelines.analysis.methods import (
+    BASELINE,
+    Forecast,
+    HistoryWindow,
+    backtested_keys,
+    method_for,
+    method_order,
+)
 from pipelines.analysis.periods import last_complete_month, month_codes
-
-METHODS = ("naive_last_period", "counts_12m", "gi_star_12m", "kde_12m")
-BASELINE = "naive_last_period"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class BacktestSettings:
     periods: int = 24
     history_months: int = 12
     coverages: tuple[float, ...] = (0.01, 0.05, 0.10)
-    methods: tuple[str, ...] = METHODS
+    methods: tuple[str, ...] = field(default_factory=backtested_keys)
     categories: tuple[str, ...] = (s.ALL_CATEGORIES,)
     kde_bandwidths_m: tuple[float, ...] = (100.0,)
     seed: int = 12345
@@ -182,10 +183,11 @@ def _check(incidents: pd.DataFrame, settings: BacktestSettings) -> None:
     missing = [c for c in (s.X, s.Y, s.OCCURRED_AT, s.CATEGORY) if c not in incidents]
     if missing:
         raise ValueError(f"incidents is missing columns {missing}")
-    unknown = [m for m in settings.methods if m not in METHODS]
+    known = backtested_keys()
+    unknown = [m for m in settings.methods if m not in known]
     if unknown:
         raise ValueError(
-            f"methods {unknown} are unknown; expected some of {list(METHODS)}"
+            f"methods {unknown} are unknown; expected some of {list(known)}"
         )
     bad = [c for c in settings.categories if c not in (s.ALL_CATEGORIES, *s.CATEGORIES)]
     if bad:
@@ -197,27 +199,18 @@ def _check(incidents: pd.DataFrame, settings: BacktestSettings) -> None:
 
 def _forecasts(
     cube: np.ndarray, t: int, grid: Grid, weights, settings: BacktestSettings
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+) -> dict[str, Forecast]:
     """Each method's cell scores for month ``t`` and the counts it was fitted on."""
-    history = cube[t - settings.history_months : t].sum(axis=0)
-    last = cube[t - 1]
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for method in settings.methods:
-        if method == "naive_last_period":
-            out[method] = (last.astype("float64"), last)
-        elif method == "counts_12m":
-            out[method] = (history.astype("float64"), history)
-        elif method == "gi_star_12m":
-            z = (
-                gi_star(history, weights, permutations=0).z
-                if history.any()
-                else np.zeros(grid.n_cells)
-            )
-            out[method] = (np.nan_to_num(z, nan=-np.inf), history)
-        elif method == "kde_12m":
-            for bandwidth in settings.kde_bandwidths_m:
-                surface = kde_surface(grid, history, bandwidth)
-                out[f"kde_12m_{bandwidth:g}m"] = (surface.per_km2, history)
+    window = HistoryWindow(
+        months=cube[t - settings.history_months : t],
+        grid=grid,
+        weights=weights,
+        kde_bandwidths_m=settings.kde_bandwidths_m,
+        seed=settings.seed,
+    )
+    out: dict[str, Forecast] = {}
+    for key in settings.methods:
+        out.update(method_for(key).score(window))
     return out
 
 
@@ -262,15 +255,8 @@ def summarize_backtest(table: pd.DataFrame) -> pd.DataFrame:
     ratio = summary.set_index([s.CATEGORY, "coverage"]).index.map(base["pai_mean"])
     summary["pai_vs_naive"] = summary["pai_mean"] / np.asarray(ratio, dtype="float64")
     return (
-        summary.assign(_order=summary["method"].map(_method_order))
+        summary.assign(_order=summary["method"].map(method_order))
         .sort_values([s.CATEGORY, "coverage", "_order"])
         .drop(columns="_order")
         .reset_index(drop=True)
     )
-
-
-def _method_order(method: str) -> tuple[int, float]:
-    """Methods in METHODS order; KDE variants by bandwidth."""
-    if method.startswith("kde_12m_"):
-        return METHODS.index("kde_12m"), float(method.removeprefix("kde_12m_")[:-1])
-    return (METHODS.index(method) if method in METHODS else len(METHODS)), 0.0

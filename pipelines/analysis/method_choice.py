@@ -5,24 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.analysis.backtest import summarize_backtest
+from pipelines.analysis.methods import BASELINE, FALLBACK, method_label
 
 DEFAULT_COVERAGE = 0.05
-FALLBACK = "gi_star_12m"
-METHOD_NAMES = {
-    "naive_last_period": "last month's counts (naive)",
-    "counts_12m": "counts of the last 12 months",
-    "gi_star_12m": "Getis-Ord Gi* of the last 12 months",
-}
 
-
-def method_label(method: str) -> str:
-    """Readable method name (``kde_12m_100`` -> ``kernel density, 100 m, 12 months``)."""
-    if method in METHOD_NAMES:
-        return METHOD_NAMES[method]
-    if method.startswith("kde"):
-        bandwidth = method.rsplit("_", 1)[-1].removesuffix("m")
-        return f"kernel density ({bandwidth} m bandwidth) of the last 12 months"
-    return method
+__all__ = ["DEFAULT_COVERAGE", "choose_default_method", "method_label"]
 
 
 def choose_default_method(
@@ -46,17 +33,18 @@ def choose_default_method(
     if rows.empty:
         return FALLBACK, f"No back-test for {category}: showing Gi* hot spots."
     best = rows.sort_values(["pai_mean", "method"], ascending=[False, True]).iloc[0]
-    naive = rows[rows["method"] == "naive_last_period"]
+    naive = rows[rows["method"] == BASELINE]
     versus = ""
-    if len(naive) and best["method"] != "naive_last_period":
+    if len(naive) and best["method"] != BASELINE:
         versus = (
-            f", against {naive['pai_mean'].iloc[0]:.2f} for last month's counts; "
+            f", against {naive['pai_mean'].iloc[0]:.2f} for "
+            f"{method_label(BASELINE)}; "
             f"it beat them in {best['beats_naive']:.0%} of months"
         )
     sentence = (
-        f"Default: {method_label(best['method'])}. Over the last {int(best['periods'])} "
-        f"months it had the highest mean PAI at {coverage:.0%} of the area for "
-        f"{category}: {best['pai_mean']:.2f} (spread {best['pai_min']:.2f} to "
-        f"{best['pai_max']:.2f}){versus}."
+        f"Default: {method_label(best['method'])}. Over the last "
+        f"{int(best['periods'])} months it had the highest mean PAI at "
+        f"{coverage:.0%} of the area for {category}: {best['pai_mean']:.2f} "
+        f"(spread {best['pai_min']:.2f} to {best['pai_max']:.2f}){versus}."
     )
     return str(best["method"]), sentence

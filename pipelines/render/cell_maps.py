@@ -1,12 +1,18 @@
-"""Maps of hotspot grid cells (pure builders; plain Leaflet, see pipelines.render.maps)."""
+"""Maps of hotspot grid cells (pure builders; plain Leaflet, see pipelines.render.maps).
+
+Class colours come from the method registry (:mod:`pipelines.analysis.methods`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from pipelines.analysis.methods import EMERGING_COLOURS, GI_COLOURS
 from pipelines.render.maps import (
     COORD_DECIMALS,
     FILL_OPACITY,
@@ -17,33 +23,13 @@ from pipelines.render.maps import (
     tooltip_text,
 )
 
-# Diverging, colour-blind-safe (ColorBrewer-like RdBu written out by hand).
-GI_COLOURS = {
-    "hot 99%": "#b2182b",
-    "hot 95%": "#ef8a62",
-    "hot 90%": "#fddbc7",
-    "cold 90%": "#d1e5f0",
-    "cold 95%": "#67a9cf",
-    "cold 99%": "#2166ac",
-}
-EMERGING_COLOURS = {
-    "new hot spot": "#67001f",
-    "consecutive hot spot": "#b2182b",
-    "intensifying hot spot": "#d6604d",
-    "persistent hot spot": "#f4a582",
-    "diminishing hot spot": "#fddbc7",
-    "sporadic hot spot": "#e7298a",
-    "oscillating hot spot": "#c994c7",
-    "historical hot spot": "#bdbdbd",
-    "new cold spot": "#053061",
-    "consecutive cold spot": "#2166ac",
-    "intensifying cold spot": "#4393c3",
-    "persistent cold spot": "#92c5de",
-    "diminishing cold spot": "#d1e5f0",
-    "sporadic cold spot": "#35978f",
-    "oscillating cold spot": "#80cdc1",
-    "historical cold spot": "#d9d9d9",
-}
+__all__ = [
+    "EMERGING_COLOURS",
+    "GI_COLOURS",
+    "add_outline",
+    "make_class_map",
+    "make_value_map",
+]
 
 
 def add_outline(m: folium.Map, areas: gpd.GeoDataFrame) -> None:
@@ -63,7 +49,7 @@ def add_outline(m: folium.Map, areas: gpd.GeoDataFrame) -> None:
 def make_class_map(
     cells: gpd.GeoDataFrame,
     class_col: str,
-    colours: dict[str, str],
+    colours: Mapping[str, str],
     legend_title: str,
     outline: gpd.GeoDataFrame,
     tooltip_fields: list[tuple[str, str]],

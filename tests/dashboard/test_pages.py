@@ -149,9 +149,9 @@ def test_hotspot_page_defaults_to_the_back_tests_best_method(app, sample_store):
     assert why and "highest mean PAI at 5%" in why[0]
     chosen = app.radio[0].value
     expected = (
-        "counts"
+        "counts_12m"
         if "counts of the last 12 months" in why[0]
-        else ("kde" if "kernel density" in why[0] else "gi")
+        else ("kde_12m" if "kernel density" in why[0] else "gi_star_12m")
     )
     assert chosen == expected
     ranked = app.dataframe[0].value
@@ -162,7 +162,7 @@ def test_hotspot_page_defaults_to_the_back_tests_best_method(app, sample_store):
 def test_hotspot_gi_layer_draws_only_significant_cells(app, sample_store):
     app.run()
     app.switch_page("app_pages/hotspots.py").run()
-    app.radio[0].set_value("gi").run()
+    app.radio[0].set_value("gi_star_12m").run()
     assert not app.exception
     with duckdb.connect(str(sample_store), read_only=True) as con:
         significant = con.execute(
