@@ -12,6 +12,7 @@ import pytest
 from numpy.testing import assert_allclose
 from shapely.geometry import box
 
+from pipelines import store
 from pipelines.community import beat_plans as bp
 from pipelines.render.plan_export import plan_html, plan_pdf_bytes
 
@@ -79,6 +80,7 @@ def _incidents(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.register("incident_rows", frame)
     con.execute("CREATE TABLE incidents AS SELECT * FROM incident_rows")
+    store.create_crimes_view(con)  # as every built store has
 
 
 @pytest.fixture
