@@ -1,4 +1,4 @@
-"""Maps of hotspot grid cells (pure builders; plain Leaflet, see pipelines.render.maps)."""
+"""Maps of hotspot grid cells (pure builders; plain Leaflet, see render.base_map)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from pipelines.render.maps import (
+from pipelines.render.base_map import (
     COORD_DECIMALS,
     FILL_OPACITY,
     OUTLINE_COLOUR,
     Legend,
     make_base_map,
-    make_choropleth,
-    tooltip_text,
 )
+from pipelines.render.maps import make_choropleth, tooltip_text
 
 # Diverging, colour-blind-safe (ColorBrewer-like RdBu written out by hand).
 GI_COLOURS = {
