@@ -171,7 +171,8 @@ def _top_area(store: Path, last) -> str:
 def bench_payload_many_areas(n_areas: int, seed: int) -> dict:
     """Payload of the overview choropleth if the finest level had ``n_areas`` areas."""
     from benchmarks.areas import make_voronoi_areas
-    from pipelines.render.maps import make_choropleth, map_payload_bytes
+    from pipelines.render.base_map import map_payload_bytes
+    from pipelines.render.maps import make_choropleth
 
     layer = make_voronoi_areas(n_areas, seed=seed)
     layer["name"] = "Area " + layer["area_id"]

@@ -256,12 +256,8 @@ def _first_covering(
     point_pos, poly_pos = tree.query(points, predicate="intersects")
     if len(point_pos) == 0:
         return out
-    # Keep the smallest polygon position per point: sort by (point, polygon).
-    order = np.lexsort((poly_pos, point_pos))
-    point_pos, poly_pos = point_pos[order], poly_pos[order]
-    first = np.ones(len(point_pos), dtype=bool)
-    first[1:] = point_pos[1:] != point_pos[:-1]
-    out[rows[point_pos[first]]] = poly_pos[first]
+    point_pos, poly_pos = _smallest_per_point(point_pos, poly_pos)
+    out[rows[point_pos]] = poly_pos
     return out
 
 
@@ -278,9 +274,21 @@ def _nearest_within(
     )
     if len(point_pos) == 0:
         return out
+    point_pos, poly_pos = _smallest_per_point(point_pos, poly_pos)
+    out[point_pos] = poly_pos
+    return out
+
+
+def _smallest_per_point(
+    point_pos: np.ndarray, poly_pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep one (point, polygon) pair per point: the smallest polygon position.
+
+    Sorts the pairs by (point, polygon) and keeps each point's first: ties go to
+    the lowest polygon position (rules 1 and 3). Returns the kept pairs.
+    """
     order = np.lexsort((poly_pos, point_pos))
     point_pos, poly_pos = point_pos[order], poly_pos[order]
     first = np.ones(len(point_pos), dtype=bool)
     first[1:] = point_pos[1:] != point_pos[:-1]
-    out[point_pos[first]] = poly_pos[first]
-    return out
+    return point_pos[first], poly_pos[first]

@@ -1,5 +1,6 @@
 """Data quality: what each source sent and what was kept, quarantined or filtered."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -105,36 +106,38 @@ else:
         },
     )
 
-unmapped = loaders.load_unmapped_codes(path)
-st.subheader("Offense codes with no category")
-if unmapped.empty:
-    st.success("Every offense code maps to a category.")
-else:
-    st.warning("Add these codes to the source profile's [categories].")
-    st.dataframe(unmapped, hide_index=True, width="stretch")
 
-st.subheader("Placeholder coordinates")
-placeholders = loaders.load_placeholders(path)
-if placeholders.empty:
-    st.success("No placeholder coordinates (0/0, null island, stacked or far points).")
-else:
-    st.warning(
-        "These rows carried a placeholder instead of a location. They are treated "
-        "as unlocated: kept by their area label, else quarantined as no location."
-    )
-    st.dataframe(placeholders, hide_index=True, width="stretch")
+def _table_or_ok(title: str, frame: pd.DataFrame, ok: str, warning: str) -> None:
+    """A section: ``ok`` when ``frame`` is empty, else ``warning`` and the table."""
+    st.subheader(title)
+    if frame.empty:
+        st.success(ok)
+    else:
+        st.warning(warning)
+        st.dataframe(frame, hide_index=True, width="stretch")
 
-st.subheader("Data gaps")
-gaps = loaders.load_data_gaps(path)
-if gaps.empty:
-    st.success("No month or week falls far below the expected level.")
-else:
-    st.warning(
-        "These periods hold far fewer incidents than their neighbours (below 20% "
-        "of the median, Poisson p < 0.001): most likely a hole in the export. "
-        "Trend charts draw a break there and the back-test does not score them."
-    )
-    st.dataframe(gaps, hide_index=True, width="stretch")
+
+_table_or_ok(
+    "Offense codes with no category",
+    loaders.load_unmapped_codes(path),
+    "Every offense code maps to a category.",
+    "Add these codes to the source profile's [categories].",
+)
+_table_or_ok(
+    "Placeholder coordinates",
+    loaders.load_placeholders(path),
+    "No placeholder coordinates (0/0, null island, stacked or far points).",
+    "These rows carried a placeholder instead of a location. They are treated "
+    "as unlocated: kept by their area label, else quarantined as no location.",
+)
+_table_or_ok(
+    "Data gaps",
+    loaders.load_data_gaps(path),
+    "No month or week falls far below the expected level.",
+    "These periods hold far fewer incidents than their neighbours (below 20% "
+    "of the median, Poisson p < 0.001): most likely a hole in the export. "
+    "Trend charts draw a break there and the back-test does not score them.",
+)
 
 st.subheader("Located rows outside the jurisdiction")
 points, total = loaders.load_quarantined_points(

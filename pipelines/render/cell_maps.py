@@ -1,4 +1,4 @@
-"""Maps of hotspot grid cells (pure builders; plain Leaflet, see pipelines.render.maps).
+"""Maps of hotspot grid cells (pure builders; plain Leaflet, see render.base_map).
 
 Class colours come from the method registry (:mod:`pipelines.analysis.methods`).
 """
@@ -13,15 +13,14 @@ import numpy as np
 import shapely
 
 from pipelines.analysis.methods import EMERGING_COLOURS, GI_COLOURS
-from pipelines.render.maps import (
+from pipelines.render.base_map import (
     COORD_DECIMALS,
     FILL_OPACITY,
     OUTLINE_COLOUR,
     Legend,
     make_base_map,
-    make_choropleth,
-    tooltip_text,
 )
+from pipelines.render.maps import make_choropleth, tooltip_text
 
 __all__ = [
     "EMERGING_COLOURS",

@@ -1,7 +1,7 @@
 """Analyst maps of individual points (never used for public output).
 
 Used by the data-quality page to show where quarantined-but-located rows lie
-against the area outlines. Plain Leaflet only (see :mod:`pipelines.render.maps`).
+against the area outlines. Plain Leaflet only (see :mod:`pipelines.render.base_map`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from pipelines.render.maps import OUTLINE_COLOUR, make_base_map, tooltip_text
+from pipelines.render.base_map import OUTLINE_COLOUR, make_base_map
+from pipelines.render.maps import tooltip_text
 
 POINT_COLOUR = (
     "#d55e00"  # Okabe-Ito vermillion: visible on grey and for colour-blind readers

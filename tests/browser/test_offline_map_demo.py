@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from tests.browser.harness import (
     save_screenshot,
     wait_for_app_idle,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Page
 
 pytestmark = pytest.mark.browser
 
@@ -59,14 +63,20 @@ def demo_app(tmp_path: Path) -> Path:
     return app
 
 
-def test_choropleth_renders_with_internet_blocked(
-    demo_app: Path, streamlit_server, browser_page: GuardedPage
-):
+def open_demo_map(browser_page: GuardedPage, url: str) -> tuple[Page, Frame]:
+    """Open the demo app at ``url`` and wait until its map has drawn the areas."""
     page = browser_page.page
-    page.goto(streamlit_server(demo_app))
+    page.goto(url)
     wait_for_app_idle(page)
     frame = map_frame(page)
     frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    return page, frame
+
+
+def test_choropleth_renders_with_internet_blocked(
+    demo_app: Path, streamlit_server, browser_page: GuardedPage
+):
+    page, frame = open_demo_map(browser_page, streamlit_server(demo_app))
 
     iframe_box = page.locator(f'iframe[title="{MAP_IFRAME_TITLE}"]').bounding_box()
     assert iframe_box is not None and iframe_box["height"] >= MAP_HEIGHT * 0.9
@@ -83,11 +93,7 @@ def test_choropleth_renders_with_internet_blocked(
 def test_tooltip_shows_markup_in_a_name_as_text(
     demo_app: Path, streamlit_server, browser_page: GuardedPage
 ):
-    page = browser_page.page
-    page.goto(streamlit_server(demo_app))
-    wait_for_app_idle(page)
-    frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    page, frame = open_demo_map(browser_page, streamlit_server(demo_app))
 
     # fitBounds centres the grid, so the map centre lies in the middle square (A4).
     box = frame.locator("#map_div").bounding_box()

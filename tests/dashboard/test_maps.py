@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from pipelines.render.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
-from pipelines.render.maps import (
-    NO_DATA_COLOUR,
-    make_base_map,
-    make_choropleth,
-    map_payload_bytes,
-    sequential_palette,
-)
+from pipelines.render.base_map import make_base_map, map_payload_bytes
+from pipelines.render.maps import NO_DATA_COLOUR, make_choropleth, sequential_palette
 
 SIZE = 0.01  # degrees per square side
 ORIGIN = (-122.40, 37.70)

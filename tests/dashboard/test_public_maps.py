@@ -12,17 +12,13 @@ from shapely.geometry import Point, box
 
 from pipelines.community import public
 from pipelines.community.watch_report import WatchReportError
+from pipelines.render.map_labels import label_point, label_points
 from pipelines.render.offline_export import (
     standalone_html,
     strip_leaflet,
     write_watch_meeting,
 )
-from pipelines.render.public_maps import (
-    label_point,
-    label_points,
-    make_assessment_map,
-    make_public_map,
-)
+from pipelines.render.public_maps import make_assessment_map, make_public_map
 
 
 def _areas(names=("North", "South<b>", "O'Hare")) -> gpd.GeoDataFrame:

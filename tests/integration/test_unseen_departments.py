@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -68,20 +68,22 @@ class Department:
     known_low_agreement: str | None = None
 
 
+DENVER = Department(
+    key="denver",
+    exports=("denver/crime_extract.csv.gz",),
+    layer="denver/statistical_neighborhoods.zip",
+    level="neighborhood",
+    id_field="NBHD_ID",
+    name_field="NBHD_NAME",
+    analysis_crs="EPSG:26913",
+    lon_column="GEO_LON",
+    lat_column="GEO_LAT",
+    finest_label="NEIGHBORHOOD_ID",
+    non_crime_flags={"IS_CRIME": "0", "IS_TRAFFIC": "1"},
+)
+
 DEPARTMENTS = (
-    Department(
-        key="denver",
-        exports=("denver/crime_extract.csv.gz",),
-        layer="denver/statistical_neighborhoods.zip",
-        level="neighborhood",
-        id_field="NBHD_ID",
-        name_field="NBHD_NAME",
-        analysis_crs="EPSG:26913",
-        lon_column="GEO_LON",
-        lat_column="GEO_LAT",
-        finest_label="NEIGHBORHOOD_ID",
-        non_crime_flags={"IS_CRIME": "0", "IS_TRAFFIC": "1"},
-    ),
+    DENVER,
     Department(
         key="boston",
         exports=("boston/mattapan_2017.csv.gz", "boston/mattapan_2018.csv.gz"),
@@ -114,17 +116,11 @@ DEPARTMENTS = (
         finest_label="dc_dist",
         parents={"division": "DIV_CODE"},
     ),
-    Department(
+    # The same neighbourhoods as Denver's crime extract, with traffic offences kept.
+    replace(
+        DENVER,
         key="denver_traffic",
         exports=("denver_traffic/crime_2014_2019_extract.csv.gz",),
-        layer="denver/statistical_neighborhoods.zip",
-        level="neighborhood",
-        id_field="NBHD_ID",
-        name_field="NBHD_NAME",
-        analysis_crs="EPSG:26913",
-        lon_column="GEO_LON",
-        lat_column="GEO_LAT",
-        finest_label="NEIGHBORHOOD_ID",
         non_crime_flags={"IS_CRIME": "0"},
     ),
 )

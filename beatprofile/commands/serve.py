@@ -1,0 +1,85 @@
+"""``serve`` and ``demo``: start the dashboard (demo builds the sample first)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from beatprofile.shared import (
+    ConfigOption,
+    StoreOption,
+    cli_settings,
+    out,
+    print_report,
+    progress_bar,
+)
+from pipelines.build import run_build
+from pipelines.errors import ConfigError
+from pipelines.settings import Settings
+
+
+def serve(
+    config: ConfigOption = None,
+    store: StoreOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start the dashboard on an existing store.
+
+    Example: beatprofile serve --port 8501
+    """
+    settings = cli_settings(config, store)
+    if not settings.store_path.exists():
+        raise ConfigError(
+            f"no store at {settings.store_path}; run `beatprofile build` first"
+        )
+    _run_streamlit(settings, port, address)
+
+
+def demo(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    rebuild: Annotated[
+        bool, typer.Option(help="Rebuild the sample store first.")
+    ] = False,
+) -> None:
+    """Build the bundled St. Louis sample (if not built yet) and open the dashboard.
+
+    Example: beatprofile demo
+    """
+    settings = cli_settings(None, None)
+    if rebuild or not settings.store_path.exists():
+        with progress_bar() as progress:
+            report = run_build(settings, progress=progress)
+        print_report(report, None)
+    _run_streamlit(settings, port, address)
+
+
+def _run_streamlit(settings: Settings, port: int, address: str) -> None:
+    from beatprofile.server import streamlit_command
+    from pipelines.render.assets import ensure_map_assets
+
+    ensure_map_assets()
+    env = {
+        **os.environ,
+        "BEATPROFILE_STORE": str(settings.store_path),
+        "BEATPROFILE_CONFIG": str(settings.config_path),
+    }
+    command = streamlit_command(port, address)
+    out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
+    _exec(command, env)
+
+
+def _exec(
+    command: list[str], env: dict[str, str], runner: Callable = subprocess.call
+) -> None:
+    try:
+        code = runner(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code:
+        raise SystemExit(code)

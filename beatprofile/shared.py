@@ -1,0 +1,138 @@
+"""What every command shares: the consoles, the common options, the settings
+loader, the progress bars and the build report's printing."""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipelines.build import BuildReport
+from pipelines.catalog import SAMPLE_CONFIG
+from pipelines.schema import FILTERED_REASON
+from pipelines.settings import Settings, load_settings
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Department config TOML (default: bundled sample)."),
+]
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="Store file (overrides the config).")
+]
+
+
+def cli_settings(config: Path | None, store: Path | None) -> Settings:
+    if store is not None:
+        # A path typed on the command line is relative to where it was typed.
+        os.environ["BEATPROFILE_STORE"] = str(store.expanduser().resolve())
+    return load_settings(config or SAMPLE_CONFIG)
+
+
+@contextmanager
+def progress_bar():
+    """Yield a progress callback drawing one rich bar per step.
+
+    The bars start on the first update, so an early error prints nothing else.
+    """
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            bar.stop()
+
+
+def print_report(report: BuildReport, report_json: Path | None) -> None:
+    figures = report.as_dict()
+    for leftover in report.leftovers_removed:
+        out.print(f"Removed {leftover}.", markup=False, highlight=False)
+    out.print(
+        f"Store {figures['store']}: read {report.read:,} rows = kept {report.kept:,} "
+        f"+ quarantined {report.quarantined:,} + filtered {report.filtered:,}; "
+        f"{report.net_crimes:,} crimes after "
+        f"netting reversals{f' and {report.calls:,} calls for service' if report.calls else ''}"
+        f"; data up to {report.as_of}.",
+        markup=False,
+        highlight=False,
+    )
+    for reason, n in report.quarantined_by_reason.items():
+        out.print(f"  quarantined {reason}: {n:,}", markup=False, highlight=False)
+    if report.filtered:
+        out.print(
+            f"  filtered {FILTERED_REASON} (the source profile's [filter]): "
+            f"{report.filtered:,}",
+            markup=False,
+            highlight=False,
+        )
+    for rule, n in report.placeholders.items():
+        out.print(
+            f"  placeholder coordinates, {rule}: {n:,} rows treated as unlocated",
+            markup=False,
+            highlight=False,
+        )
+    for gap in report.gaps:
+        if gap["granularity"] == "month":
+            out.print(
+                f"  data gap {gap['period_start'][:7]}: {gap['observed']:,} "
+                f"incidents, expected about {gap['expected']:,.0f}",
+                markup=False,
+                highlight=False,
+            )
+    print_agreement(report)
+    if report_json:
+        report_json.parent.mkdir(parents=True, exist_ok=True)
+        report_json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def print_agreement(report: BuildReport) -> None:
+    from pipelines.ingest.agreement import agreement_lines
+
+    table = report.agreement_table
+    if table is not None:
+        sources = sorted(set(table["source"]) - {"all"})
+        for source in sources if len(sources) > 1 else ["all"]:
+            suffix = f" ({source})" if source != "all" else ""
+            for line in agreement_lines(table, source):
+                out.print(f"  {line}{suffix}", markup=False, highlight=False)
+    for warning in report.agreement_warnings:
+        err.print(
+            f"WARNING (--allow-low-agreement): {warning}. The Data quality page "
+            "shows this warning; do not publish these figures until it is fixed.",
+            markup=False,
+            highlight=False,
+        )
+
+
+AllowLowOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-low-agreement",
+        help="Build even when a level is empty or its label agreement is below "
+        "[assignment] min_label_agreement; warns instead of failing.",
+    ),
+]
