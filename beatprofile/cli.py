@@ -56,10 +56,8 @@ def main() -> None:
 
 
 def _settings(config: Path | None, store: Path | None) -> Settings:
-    if store is not None:
-        # A path typed on the command line is relative to where it was typed.
-        os.environ["BEATPROFILE_STORE"] = str(store.expanduser().resolve())
-    return load_settings(config or SAMPLE_CONFIG)
+    # A --store typed on the command line is relative to where it was typed.
+    return load_settings(config or SAMPLE_CONFIG, store=store)
 
 
 @contextmanager
@@ -572,12 +570,8 @@ def _run_streamlit(settings: Settings, port: int, address: str) -> None:
     from pipelines.render.assets import ensure_map_assets
 
     ensure_map_assets()
-    env = {
-        **os.environ,
-        "BEATPROFILE_STORE": str(settings.store_path),
-        "BEATPROFILE_CONFIG": str(settings.config_path),
-    }
-    command = streamlit_command(port, address)
+    env = dict(os.environ)
+    command = streamlit_command(port, address, store=settings.store_path)
     out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
     _exec(command, env)
 

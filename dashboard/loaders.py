@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,14 +28,28 @@ from pipelines.queries import Filters
 from pipelines.store import connect_read_only
 
 
-def store_path() -> Path:
-    """The store the app shows: ``BEATPROFILE_STORE`` or the sample's."""
-    configured = os.environ.get("BEATPROFILE_STORE")
+def store_path(argv: list[str] | None = None) -> Path:
+    """The store the app shows: ``--store PATH`` after ``--`` on the Streamlit
+    command line (what ``beatprofile serve`` passes), else ``BEATPROFILE_STORE``,
+    else the sample's."""
+    configured = _store_argument(sys.argv[1:] if argv is None else argv)
+    configured = configured or os.environ.get("BEATPROFILE_STORE")
     if configured:
         return Path(configured)
     from pipelines.settings import load_settings
 
     return load_settings(SAMPLE_CONFIG).store_path
+
+
+def _store_argument(args: list[str]) -> str | None:
+    """The value of ``--store PATH`` or ``--store=PATH`` in ``args`` (last wins)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--store" and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith("--store="):
+            found = arg.split("=", 1)[1]
+    return found or None
 
 
 _SEEN: dict[str, tuple[int, int, int]] = {}  # store path -> file identity last read
