@@ -19,7 +19,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from geo.io import AreaLayerError
 from pipelines.build import BuildReport, run_build
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.errors import BeatprofileError, ConfigError
@@ -50,7 +49,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         app()
-    except (BeatprofileError, AreaLayerError) as exc:
+    except BeatprofileError as exc:
         err.print(f"Error: {exc}", markup=False, highlight=False)
         sys.exit(1)
 

@@ -22,7 +22,7 @@ from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.community import beat_plans, priorities
 from pipelines.community.watch_report import WatchReport, build_watch_report
-from pipelines.errors import StoreError
+from pipelines.errors import BeatprofileError
 from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.queries import Filters
 from pipelines.store import connect_read_only
@@ -90,7 +90,7 @@ def open_store_or_stop() -> tuple[str, dict]:
         path = str(store_path())
         forget_store_if_replaced(path)
         return path, load_meta(path)
-    except StoreError as exc:
+    except BeatprofileError as exc:  # StoreError, or a broken sample config
         st.error(str(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the run

@@ -29,7 +29,7 @@ from pipelines.analysis.gaps import in_gap, load_gaps
 from pipelines.analysis.trends import compare_counts
 from pipelines.analysis.windows import PERIOD_DAYS, YEAR_DAYS, preceding, trailing
 from pipelines.community import public
-from pipelines.errors import BeatprofileError
+from pipelines.errors import WatchReportError
 from pipelines.queries import read_areas, read_meta
 from pipelines.store import table_exists
 
@@ -64,10 +64,6 @@ MAP_DAYS = YEAR_DAYS
 NEIGHBOUR_TOLERANCE_M = 5.0
 MIN_DAYS_SINCE = 7
 _LEVEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class WatchReportError(BeatprofileError, ValueError):
-    """A watch-meeting report was asked for an unknown level, area or format."""
 
 
 @dataclass(frozen=True)
