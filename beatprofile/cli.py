@@ -12,7 +12,6 @@ import typer
 
 from beatprofile.commands import build, priorities, profile, report, serve, simulate
 from beatprofile.shared import err
-from geo.io import AreaLayerError
 from pipelines.errors import BeatprofileError
 
 app = typer.Typer(
@@ -38,6 +37,6 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         app()
-    except (BeatprofileError, AreaLayerError) as exc:
+    except BeatprofileError as exc:
         err.print(f"Error: {exc}", markup=False, highlight=False)
         sys.exit(1)

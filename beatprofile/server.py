@@ -11,10 +11,18 @@ APP = DASHBOARD_APP
 
 
 def streamlit_command(
-    port: int, address: str = "127.0.0.1", app: Path = APP
+    port: int,
+    address: str = "127.0.0.1",
+    app: Path = APP,
+    store: Path | None = None,
 ) -> list[str]:
     """``streamlit run`` for the app: local static files (maps work offline), no
-    usage statistics, no file watcher, and the viewer toolbar (no "Deploy")."""
+    usage statistics, no file watcher, and the viewer toolbar (no "Deploy").
+
+    ``store`` is handed to the app after ``--`` (``-- --store PATH``), where
+    :func:`dashboard.loaders.store_path` reads it.
+    """
+    script_args = ["--", "--store", str(store)] if store is not None else []
     return [
         sys.executable,
         "-m",
@@ -35,4 +43,5 @@ def streamlit_command(
         "false",
         "--client.toolbarMode",
         "viewer",
+        *script_args,
     ]

@@ -4,7 +4,6 @@ loader, the progress bars and the build report's printing."""
 from __future__ import annotations
 
 import json
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -31,10 +30,8 @@ StoreOption = Annotated[
 
 
 def cli_settings(config: Path | None, store: Path | None) -> Settings:
-    if store is not None:
-        # A path typed on the command line is relative to where it was typed.
-        os.environ["BEATPROFILE_STORE"] = str(store.expanduser().resolve())
-    return load_settings(config or SAMPLE_CONFIG)
+    # A --store typed on the command line is relative to where it was typed.
+    return load_settings(config or SAMPLE_CONFIG, store=store)
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from pipelines.errors import BeatprofileError
+
 st.set_page_config(page_title="beatprofile", layout="wide")
 
 PAGES = {
@@ -42,4 +44,7 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+try:
+    st.navigation(PAGES).run()
+except BeatprofileError as exc:  # every domain error: its message says the fix
+    st.error(f"Error: {exc}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,20 +22,34 @@ from pipelines import queries
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.community import beat_plans, priorities
 from pipelines.community.watch_report import WatchReport, build_watch_report
-from pipelines.errors import StoreError
+from pipelines.errors import BeatprofileError
 from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.queries import Filters
 from pipelines.store import connect_read_only
 
 
-def store_path() -> Path:
-    """The store the app shows: ``BEATPROFILE_STORE`` or the sample's."""
-    configured = os.environ.get("BEATPROFILE_STORE")
+def store_path(argv: list[str] | None = None) -> Path:
+    """The store the app shows: ``--store PATH`` after ``--`` on the Streamlit
+    command line (what ``beatprofile serve`` passes), else ``BEATPROFILE_STORE``,
+    else the sample's."""
+    configured = _store_argument(sys.argv[1:] if argv is None else argv)
+    configured = configured or os.environ.get("BEATPROFILE_STORE")
     if configured:
         return Path(configured)
     from pipelines.settings import load_settings
 
     return load_settings(SAMPLE_CONFIG).store_path
+
+
+def _store_argument(args: list[str]) -> str | None:
+    """The value of ``--store PATH`` or ``--store=PATH`` in ``args`` (last wins)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--store" and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith("--store="):
+            found = arg.split("=", 1)[1]
+    return found or None
 
 
 _SEEN: dict[str, tuple[int, int, int]] = {}  # store path -> file identity last read
@@ -75,7 +90,7 @@ def open_store_or_stop() -> tuple[str, dict]:
         path = str(store_path())
         forget_store_if_replaced(path)
         return path, load_meta(path)
-    except StoreError as exc:
+    except BeatprofileError as exc:  # StoreError, or a broken sample config
         st.error(str(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the run

@@ -18,7 +18,8 @@ import shapely
 from pyarrow import ArrowException
 
 from geo.crs import check_projected_metres
-from geo.safe_zip import ArchiveError, extract_members
+from geo.errors import ArchiveError, AreaLayerError
+from geo.safe_zip import extract_members
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,6 @@ _READ_ERRORS = (
     ValueError,
     UnicodeError,
 )
-
-
-class AreaLayerError(ValueError):
-    """An area layer cannot be used as given; the message says how to fix it."""
 
 
 def read_area_layer(

@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from geo.errors import ArchiveError
+
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 """Uncompressed bytes extracted from one archive, at most (area layers are small)."""
 
@@ -23,10 +25,6 @@ MAX_RATIO = 200.0
 _RATIO_FLOOR = 1024 * 1024  # members smaller than this are never refused for ratio
 _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-class ArchiveError(ValueError):
-    """A zip archive is unreadable or unsafe to extract; the message says which."""
 
 
 def extract_members(

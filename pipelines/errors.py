@@ -1,8 +1,11 @@
-"""Domain exceptions. The CLI turns them into ``Error: ...`` and exit status 1."""
+"""Domain exceptions, every one under :class:`BeatprofileError`.
 
+The CLI turns them into ``Error: ...`` and exit status 1; the dashboard shows
+them as an error box. The root and the ``geo`` errors are defined in
+:mod:`geo.errors` (``geo`` imports nothing of ``pipelines``) and re-exported here.
+"""
 
-class BeatprofileError(Exception):
-    """Base class: a problem the user can fix; the message says what and how."""
+from geo.errors import ArchiveError, AreaLayerError, BeatprofileError
 
 
 class ConfigError(BeatprofileError):
@@ -15,3 +18,38 @@ class InputFileError(BeatprofileError):
 
 class StoreError(BeatprofileError):
     """The store is missing, locked or not a beatprofile store."""
+
+
+class LowAgreementError(BeatprofileError):
+    """A level came out empty or its labels disagree with the assignment."""
+
+
+class PublicSafetyError(BeatprofileError):
+    """A payload meant for the public breaks the public-safe rules."""
+
+
+class WatchReportError(BeatprofileError, ValueError):
+    """A watch-meeting report was asked for an unknown level, area or format."""
+
+
+class ConcernError(BeatprofileError):
+    """A concern (from the form or a CSV row) is not valid."""
+
+
+class PlanError(BeatprofileError):
+    """A beat plan cannot be stored or assessed as asked."""
+
+
+__all__ = [
+    "ArchiveError",
+    "AreaLayerError",
+    "BeatprofileError",
+    "ConcernError",
+    "ConfigError",
+    "InputFileError",
+    "LowAgreementError",
+    "PlanError",
+    "PublicSafetyError",
+    "StoreError",
+    "WatchReportError",
+]

@@ -1,19 +1,21 @@
 """Department configuration: sources, area levels, store location, thresholds.
 
-One TOML file (``data/sample/beatprofile.toml`` is the bundled example) with
-environment overrides ``BEATPROFILE_STORE`` and ``BEATPROFILE_TILES``. Relative
-paths are resolved against the config file's folder.
+One TOML file (``data/sample/beatprofile.toml`` is the bundled example). The
+store path is, first found: the ``store`` argument (the CLI's ``--store``), the
+``BEATPROFILE_STORE`` environment variable (for users who set it), the file's
+``[store] path``; ``BEATPROFILE_TILES`` overrides ``[map] tiles``. Relative
+paths in the file are resolved against the config file's folder.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.crs import check_projected_metres
+from pipelines import validate
 from pipelines.errors import ConfigError
 
 
@@ -91,8 +93,16 @@ class Settings:
         return tuple(level.name for level in self.levels)
 
 
-def load_settings(path: str | Path) -> Settings:
+def load_settings(path: str | Path, store: str | Path | None = None) -> Settings:
     """Load a department configuration file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The department's ``beatprofile.toml``.
+    store : str or Path, optional
+        Store file overriding ``BEATPROFILE_STORE`` and ``[store] path``; a
+        relative path is relative to the working directory (where it was typed).
 
     Raises
     ------
@@ -106,23 +116,25 @@ def load_settings(path: str | Path) -> Settings:
     ('neighborhood', 'district')
     """
     path = Path(path).resolve()
-    if not path.is_file():
-        raise ConfigError(
-            f"config file {path} does not exist; pass --config with the path of "
-            "your department's beatprofile.toml (see README, 'Load your own "
-            "department's data')"
-        )
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    _, doc = validate.read_toml(
+        path,
+        "config file",
+        "pass --config with the path of your department's beatprofile.toml (see "
+        "README, 'Load your own department's data')",
+    )
     base = path.parent
     department = doc.get("department", {})
-    store = doc.get("store", {})
-    store_path = os.environ.get("BEATPROFILE_STORE") or store.get("path")
+    store_section = doc.get("store", {})
+    store_path = (
+        str(Path(store).expanduser().resolve())
+        if store is not None
+        else os.environ.get("BEATPROFILE_STORE") or store_section.get("path")
+    )
     if not store_path:
         raise ConfigError(f"{path}: [store] needs `path` (where the store file goes)")
-    analysis_crs = _require(department, "analysis_crs", "[department]", path)
+    analysis_crs = str(
+        validate.require(department, "analysis_crs", "[department]", path)
+    )
     try:
         check_projected_metres(analysis_crs, f"{path}: [department] analysis_crs")
     except ValueError as exc:
@@ -133,7 +145,7 @@ def load_settings(path: str | Path) -> Settings:
         sources=tuple(_source(item, base, path) for item in doc.get("sources", [])),
         levels=_levels(doc.get("levels", []), base, path),
         store_path=_resolve(base, store_path),
-        tolerance_m=_number(
+        tolerance_m=validate.number(
             doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
         ),
         min_label_agreement=_share(doc.get("assignment", {}), path),
@@ -147,7 +159,7 @@ def load_settings(path: str | Path) -> Settings:
             hotspots=dict(doc.get("hotspots", {})),
             ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
             harm={
-                str(k): _number(doc["harm"], k, 0, "[harm]", path)
+                str(k): validate.number(doc["harm"], k, 0, "[harm]", path)
                 for k in doc.get("harm", {})
             },
             backtest=dict(doc.get("backtest", {})),
@@ -156,7 +168,7 @@ def load_settings(path: str | Path) -> Settings:
 
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:
-    profile = _resolve(base, _text(item, "profile", "[[sources]]", path))
+    profile = _resolve(base, validate.text(item, "profile", "[[sources]]", path))
     patterns = item.get("files", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise ConfigError(
@@ -185,7 +197,7 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
         )
     levels = []
     for i, item in enumerate(items):
-        name = _require(item, "name", "[[levels]]", path)
+        name = str(validate.require(item, "name", "[[levels]]", path))
         kinds = [k for k in ("polygons", "parent_field", "from_label") if item.get(k)]
         if len(kinds) != 1:
             raise ConfigError(
@@ -199,7 +211,7 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
             LevelConfig(
                 name=name,
                 polygons=_resolve(
-                    base, _text(item, "polygons", f"level '{name}'", path)
+                    base, validate.text(item, "polygons", f"level '{name}'", path)
                 )
                 if "polygons" in item
                 else None,
@@ -219,29 +231,13 @@ def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...
     return tuple(levels)
 
 
-def _text(section: dict, key: str, where: str, path: Path) -> str:
-    value = section.get(key)
-    if not isinstance(value, str) or not value:
-        raise ConfigError(
-            f"{path}: {where} `{key}` must be text (a path or name); found {value!r}"
-        )
-    return value
-
-
 def _optional_text(item: dict, key: str, level: str, path: Path) -> str | None:
-    return _text(item, key, f"level '{level}'", path) if key in item else None
-
-
-def _number(section: dict, key: str, default: float, where: str, path: Path) -> float:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{path}: {where} `{key}` must be a number; found {value!r}")
-    return float(value)
+    return validate.text(item, key, f"level '{level}'", path) if key in item else None
 
 
 def _min_count(section: dict, path: Path) -> int:
     """``[public] min_count``: at least 2, or small-count suppression is off."""
-    value = _number(section, "min_count", 3, "[public]", path)
+    value = validate.number(section, "min_count", 3, "[public]", path)
     if value < 2 or value != int(value):
         shown = int(value) if value == int(value) else value
         raise ConfigError(
@@ -253,7 +249,7 @@ def _min_count(section: dict, path: Path) -> int:
 
 
 def _share(section: dict, path: Path) -> float:
-    value = _number(section, "min_label_agreement", 0.8, "[assignment]", path)
+    value = validate.number(section, "min_label_agreement", 0.8, "[assignment]", path)
     if not 0 <= value <= 1:
         raise ConfigError(
             f"{path}: [assignment] `min_label_agreement` is a share between 0 and 1 "
@@ -265,9 +261,3 @@ def _share(section: dict, path: Path) -> float:
 def _resolve(base: Path, value: str) -> Path:
     p = Path(os.path.expanduser(value))
     return p if p.is_absolute() else (base / p).resolve()
-
-
-def _require(section: dict, key: str, where: str, path: Path) -> str:
-    if key not in section:
-        raise ConfigError(f"{path}: {where} needs `{key}`")
-    return str(section[key])

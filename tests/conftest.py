@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,8 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
 def settings_with_store(config: Path, store: Path) -> Settings:
-    """Load a config with its store redirected (as BEATPROFILE_STORE does)."""
-    previous = os.environ.get("BEATPROFILE_STORE")
-    os.environ["BEATPROFILE_STORE"] = str(store)
-    try:
-        return load_settings(config)
-    finally:
-        if previous is None:
-            del os.environ["BEATPROFILE_STORE"]
-        else:
-            os.environ["BEATPROFILE_STORE"] = previous
+    """Load a config with its store redirected (as the CLI's --store does)."""
+    return load_settings(config, store=store)
 
 
 @pytest.fixture(scope="session")

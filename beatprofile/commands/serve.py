@@ -64,12 +64,8 @@ def _run_streamlit(settings: Settings, port: int, address: str) -> None:
     from pipelines.render.assets import ensure_map_assets
 
     ensure_map_assets()
-    env = {
-        **os.environ,
-        "BEATPROFILE_STORE": str(settings.store_path),
-        "BEATPROFILE_CONFIG": str(settings.config_path),
-    }
-    command = streamlit_command(port, address)
+    env = dict(os.environ)
+    command = streamlit_command(port, address, store=settings.store_path)
     out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
     _exec(command, env)
 

@@ -1,7 +1,5 @@
 """Area profile: trend against last year, hour x weekday, categories, 28-day and YTD tests."""
 
-from datetime import timedelta
-
 import streamlit as st
 
 from dashboard import loaders, state
@@ -11,6 +9,7 @@ from pipelines.analysis.profiles import (
     compare_categories,
     profile_sentences,
 )
+from pipelines.analysis.windows import DayRange, preceding, weeks_year_earlier
 from pipelines.render.charts import hour_weekday_heatmap, weekly_trend_chart
 from pipelines.render.text import md_escape
 
@@ -56,8 +55,7 @@ prior = loaders.load_weekly(
     path,
     filters,
     area_id,
-    filters.start - timedelta(days=364),
-    filters.end - timedelta(days=364),
+    *weeks_year_earlier(DayRange(filters.start, filters.end)).as_tuple(),
 )
 trend_column, heat_column = st.columns([3, 2])
 with trend_column:
@@ -80,8 +78,7 @@ with heat_column:
     )
 
 st.subheader("Categories: selected period against the period before")
-before_end = filters.start - timedelta(days=1)
-before_start = before_end - timedelta(days=filters.days - 1)
+before_start, before_end = preceding(DayRange(filters.start, filters.end)).as_tuple()
 table = compare_categories(
     loaders.load_category_counts(path, filters, area_id, filters.start, filters.end),
     loaders.load_category_counts(path, filters, area_id, before_start, before_end),

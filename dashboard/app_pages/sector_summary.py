@@ -13,6 +13,7 @@ from pipelines.analysis.compstat import (
     latest_complete_week_end,
     sector_summary,
 )
+from pipelines.analysis.windows import WEEK_DAYS, trailing
 
 path, meta = loaders.open_store_or_stop()
 levels = list(meta.get("levels", []))
@@ -37,7 +38,7 @@ week_end = latest_complete_week_end(pd.Timestamp(week_end))
 
 st.title("Sector summary")
 st.caption(
-    f"Week {week_end - pd.Timedelta(days=6):%d %b} to {week_end:%d %b %Y}; "
+    f"Week {trailing(week_end, WEEK_DAYS).start:%d %b} to {week_end:%d %b %Y}; "
     f"{', '.join(categories) if categories else 'all crimes'}. Click a column "
     "header to sort."
 )

@@ -4,13 +4,18 @@ the prior period and the same period last year, each with an exact Poisson test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from pipelines.analysis.gaps import overlaps_gap
 from pipelines.analysis.trends import compare_counts
+from pipelines.analysis.windows import (
+    WEEK_DAYS,
+    Period,
+    latest_complete_week_end,
+    periods_ending,
+    trailing,
+)
 
 RISE, FALL, STEADY = "▲", "▼", "•"
 FLAG_LEGEND = {
@@ -19,66 +24,6 @@ FLAG_LEGEND = {
     STEADY: "no significant change: within what chance alone would produce",
 }
 SPARK_WEEKS = 52
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive day range and the two ranges it is compared with."""
-
-    name: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    prior_start: pd.Timestamp
-    prior_end: pd.Timestamp
-    last_year_start: pd.Timestamp
-    last_year_end: pd.Timestamp
-
-
-def latest_complete_week_end(last_day: pd.Timestamp) -> pd.Timestamp:
-    """The last Sunday on or before ``last_day`` (weeks run Monday to Sunday)."""
-    last_day = pd.Timestamp(last_day).normalize()
-    return last_day - pd.Timedelta(days=(last_day.weekday() + 1) % 7)
-
-
-def periods_ending(week_end: pd.Timestamp) -> list[Period]:
-    """7-day, 28-day and year-to-date periods ending on ``week_end``.
-
-    Last year's periods are shifted 364 days (52 weeks, same weekdays) for the
-    7- and 28-day periods, and are Jan 1 to the same date for year to date.
-    """
-    end = pd.Timestamp(week_end).normalize()
-    out = []
-    for name, days in (("7d", 7), ("28d", 28)):
-        start = end - pd.Timedelta(days=days - 1)
-        out.append(
-            Period(
-                name,
-                start,
-                end,
-                start - pd.Timedelta(days=days),
-                start - pd.Timedelta(days=1),
-                start - pd.Timedelta(days=364),
-                end - pd.Timedelta(days=364),
-            )
-        )
-    ytd_start = pd.Timestamp(end.year, 1, 1)
-    last_year_end = (
-        pd.Timestamp(end.year - 1, 2, 28)
-        if (end.month, end.day) == (2, 29)
-        else pd.Timestamp(end.year - 1, end.month, end.day)
-    )
-    out.append(
-        Period(
-            "ytd",
-            ytd_start,
-            end,
-            pd.Timestamp(end.year - 1, 1, 1),
-            last_year_end,
-            pd.Timestamp(end.year - 1, 1, 1),
-            last_year_end,
-        )
-    )
-    return out
 
 
 def flag(current: int, previous: int, exposure_ratio: float = 1.0) -> str:
@@ -164,9 +109,9 @@ def _weekly_lists(
     gaps: pd.DataFrame | None = None,
 ) -> list[list[int | None]]:
     end = pd.Timestamp(week_end).normalize()
-    first = end - pd.Timedelta(days=7 * SPARK_WEEKS - 1)
+    first = trailing(end, WEEK_DAYS * SPARK_WEEKS).start
     inside = daily[(daily["day"] >= first) & (daily["day"] <= end)]
-    week = ((inside["day"] - first).dt.days // 7).to_numpy()
+    week = ((inside["day"] - first).dt.days // WEEK_DAYS).to_numpy()
     grid = pd.DataFrame(
         {
             "area_id": inside["area_id"].to_numpy(),

@@ -8,14 +8,17 @@ count, a rate per 1,000 residents and a density per km2.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from pipelines import schema as s
 from pipelines.analysis.gaps import overlaps_gap
 from pipelines.analysis.trends import compare_counts
+from pipelines.analysis.windows import (
+    WEEKS_YEAR_DAYS,
+    ProfileWindows,
+    ytd_exposure_ratio,
+)
 
 DAY = "day"
 N = "n"
@@ -23,32 +26,8 @@ LEVEL = "level"
 AREA_ID = "area_id"
 
 
-@dataclass(frozen=True)
-class Windows:
-    """The comparison windows ending on ``as_of`` (inclusive day ranges)."""
-
-    as_of: pd.Timestamp
-
-    @property
-    def last28(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        return self.as_of - pd.Timedelta(days=27), self.as_of
-
-    @property
-    def prior28(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        return self.as_of - pd.Timedelta(days=55), self.as_of - pd.Timedelta(days=28)
-
-    @property
-    def ytd(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        return pd.Timestamp(self.as_of.year, 1, 1), self.as_of
-
-    @property
-    def prior_ytd(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        start = pd.Timestamp(self.as_of.year - 1, 1, 1)
-        return start, _same_day_last_year(self.as_of)
-
-    @property
-    def last365(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        return self.as_of - pd.Timedelta(days=364), self.as_of
+Windows = ProfileWindows
+"""Kept under its old name; the windows live in ``pipelines.analysis.windows``."""
 
 
 def build_profiles(
@@ -73,7 +52,7 @@ def build_profiles(
         ``rate_per_1000`` (last 365 days; NaN where nobody lives) and
         ``per_km2``.
     """
-    w = Windows(pd.Timestamp(as_of).normalize())
+    w = ProfileWindows(pd.Timestamp(as_of).normalize())
     with_all = pd.concat(
         [daily, daily.assign(**{s.CATEGORY: s.ALL_CATEGORIES})], ignore_index=True
     )
@@ -91,10 +70,8 @@ def build_profiles(
         sums = inside.groupby(keys)[N].sum().rename(name)
         grid = grid.merge(sums, on=keys, how="left")
         grid[name] = grid[name].fillna(0).astype("int64")
-    ytd_days = (w.ytd[1] - w.ytd[0]).days + 1
-    prior_ytd_days = (w.prior_ytd[1] - w.prior_ytd[0]).days + 1
     _add_test(grid, "last28", "prior28", 1.0, "28d")
-    _add_test(grid, "ytd", "prior_ytd", ytd_days / prior_ytd_days, "ytd")
+    _add_test(grid, "ytd", "prior_ytd", ytd_exposure_ratio(w.as_of), "ytd")
     population = grid["population"].where(grid["population"] > 0)
     grid["rate_per_1000"] = grid["last365"] / population * 1000.0
     grid["per_km2"] = grid["last365"] / grid["area_km2"].where(grid["area_km2"] > 0)
@@ -117,12 +94,6 @@ def _add_test(
     ]
     grid[f"p_{tag}"] = [t.p_value for t in tests]
     grid[f"verdict_{tag}"] = [t.verdict for t in tests]
-
-
-def _same_day_last_year(day: pd.Timestamp) -> pd.Timestamp:
-    if day.month == 2 and day.day == 29:
-        return pd.Timestamp(day.year - 1, 2, 28)
-    return pd.Timestamp(day.year - 1, day.month, day.day)
 
 
 def summarize_areas(
@@ -225,7 +196,7 @@ def align_prior_year(
     out = []
     for name, frame, shift in (
         ("selected period", this_year, 0),
-        ("a year earlier", prior_year, 364),
+        ("a year earlier", prior_year, WEEKS_YEAR_DAYS),
     ):
         values = filled(frame, shift).astype("float64")
         values[overlaps_gap(weeks - pd.Timedelta(days=shift), 7, gaps)] = np.nan
@@ -257,17 +228,10 @@ def profile_sentences(
         last28 = compare_counts(int(row["last28"]), int(row["prior28"])).describe(
             "in the 28 days to " + f"{as_of:%d %b %Y}", "in the 28 days before"
         )
-        ytd_ratio = _ytd_ratio(as_of)
+        ytd_ratio = ytd_exposure_ratio(as_of)
         ytd = compare_counts(
             int(row["ytd"]), int(row["prior_ytd"]), ytd_ratio
         ).describe(f"this year to {month_day}", f"in the same part of {as_of.year - 1}")
         sentences.append(f"{label}: {last28}")
         sentences.append(f"{label}: {ytd}")
     return sentences
-
-
-def _ytd_ratio(as_of: pd.Timestamp) -> float:
-    w = Windows(as_of)
-    return ((w.ytd[1] - w.ytd[0]).days + 1) / (
-        (w.prior_ytd[1] - w.prior_ytd[0]).days + 1
-    )

@@ -35,9 +35,9 @@ from pipelines import schema as s
 from pipelines.analysis.harm import DEFAULT_HARM_WEIGHTS
 from pipelines.analysis.periods import block_codes
 from pipelines.analysis.trends import compare_counts
+from pipelines.analysis.windows import PERIOD_DAYS
 
 COMPONENTS = ("volume", "harm", "trend", "hotspot", "persistence", "community")
-PERIOD_DAYS = 28
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from pipelines import schema as s
 from pipelines import store
 from pipelines.analysis.trends import CountComparison, compare_counts
 from pipelines.community.wdq import WDQResult, weighted_displacement_quotient
-from pipelines.errors import BeatprofileError
+from pipelines.errors import PlanError
 from pipelines.store import table_exists
 
 PLANS_DDL = (
@@ -51,10 +51,6 @@ BUFFER_M = 400.0
 MAX_WINDOW_DAYS = 365
 MIN_WINDOW_DAYS = 14
 ROLES = ("target", "buffer", "control")
-
-
-class PlanError(BeatprofileError):
-    """A beat plan cannot be stored or assessed as asked."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import schema as s
-from pipelines.errors import BeatprofileError, InputFileError
+from pipelines.errors import ConcernError, InputFileError
 from pipelines.store import open_store_for_write, table_exists
 
 Status = Literal["open", "in progress", "resolved", "dropped"]
@@ -65,10 +65,6 @@ CONCERNS_DDL = (
     "created_at TIMESTAMP NOT NULL)"
 )
 MAX_NOTE_CHARS = 2000
-
-
-class ConcernError(BeatprofileError):
-    """A concern (from the form or a CSV row) is not valid."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Literal
 import pandas as pd
 
 from pipelines import schema as s
-from pipelines.errors import BeatprofileError
+from pipelines.errors import PublicSafetyError
 
 DEFAULT_K = 3
 COUNT_CLASS = "bp-count"
@@ -60,10 +60,6 @@ _LABELLED_COUNT = re.compile(
     re.IGNORECASE,
 )
 _MARKUP_CHARS = {"html": "<>&\"'", "markdown": "<>", "text": ""}
-
-
-class PublicSafetyError(BeatprofileError):
-    """A payload meant for the public breaks the public-safe rules."""
 
 
 def public_k(meta: Mapping[str, object] | None) -> int:

@@ -27,8 +27,9 @@ import pandas as pd
 from pipelines import schema as s
 from pipelines.analysis.gaps import in_gap, load_gaps
 from pipelines.analysis.trends import compare_counts
+from pipelines.analysis.windows import PERIOD_DAYS, YEAR_DAYS, preceding, trailing
 from pipelines.community import public
-from pipelines.errors import BeatprofileError
+from pipelines.errors import WatchReportError
 from pipelines.queries import read_areas, read_meta
 from pipelines.store import table_exists
 
@@ -59,15 +60,10 @@ PLAIN_WORDS: dict[str, str] = {
 }
 TOP_PROBLEMS = 3
 MONTHS = 12
-MAP_DAYS = 365
-PERIOD_DAYS = 28
+MAP_DAYS = YEAR_DAYS
 NEIGHBOUR_TOLERANCE_M = 5.0
 MIN_DAYS_SINCE = 7
 _LEVEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class WatchReportError(BeatprofileError, ValueError):
-    """A watch-meeting report was asked for an unknown level, area or format."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +198,7 @@ def build_watch_report(
     as_of = date.fromisoformat(str(as_of_value))
     area_id = str(area_id)
     shown = neighbourhood_of(areas, area_id, str(meta.get("analysis_crs", "EPSG:3857")))
-    start = as_of - timedelta(days=MAP_DAYS - 1)
+    start = trailing(as_of, MAP_DAYS).start
     counts = _area_counts(con, level, start, as_of)
     shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
     shown = public.public_counts(shown, k)
@@ -286,16 +282,9 @@ def _top_problems(
     con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
 ) -> tuple[Problem, ...]:
     """The ranking's top public categories with 28-day counts and a trend."""
-    last = _category_counts(
-        con, level, area_id, as_of - timedelta(days=PERIOD_DAYS - 1), as_of
-    )
-    prior = _category_counts(
-        con,
-        level,
-        area_id,
-        as_of - timedelta(days=2 * PERIOD_DAYS - 1),
-        as_of - timedelta(days=PERIOD_DAYS),
-    )
+    window = trailing(as_of, PERIOD_DAYS)
+    last = _category_counts(con, level, area_id, *window.as_tuple())
+    prior = _category_counts(con, level, area_id, *preceding(window).as_tuple())
     order = _ranked_categories(con, level, area_id)
     if not order:
         order = sorted(last, key=lambda c: (-last[c], c))
@@ -387,9 +376,7 @@ def _raised(
     days = (as_of - meeting).days
     after = _category_counts(con, level, area_id, meeting + timedelta(days=1), as_of)
     before = (
-        _category_counts(
-            con, level, area_id, meeting - timedelta(days=days - 1), meeting
-        )
+        _category_counts(con, level, area_id, *trailing(meeting, days).as_tuple())
         if days > 0
         else {}
     )

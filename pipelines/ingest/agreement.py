@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.errors import BeatprofileError
+from pipelines.errors import LowAgreementError
 from pipelines.ingest.areas import ALL_SOURCES
 
 DEFAULT_MIN_AGREEMENT = 0.8
@@ -22,10 +22,6 @@ _FIX_LABELS = (
     "the ids or names of the level's areas (run `beatprofile profile init` with "
     "--areas to find the right column, or add a values = {{...}} map)"
 )
-
-
-class LowAgreementError(BeatprofileError):
-    """A level came out empty or its labels disagree with the assignment."""
 
 
 def agreement_lines(table: pd.DataFrame, source: str = ALL_SOURCES) -> list[str]:

@@ -8,14 +8,13 @@ not a silent gap later.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from geo.crs import check_crs
-from pipelines import schema
+from pipelines import schema, validate
 from pipelines.errors import ConfigError
 from pipelines.ingest.dedupe import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
 from pipelines.ingest.filters import RowFilter, parse_filter
@@ -131,16 +130,12 @@ def load_source_profile(path: str | Path) -> SourceProfile:
     'slmpd'
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(
-            f"source profile {path} does not exist; give the path of a .toml "
-            "profile (draft one with `beatprofile profile init FILE`)"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-        doc = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"source profile {path} is not valid TOML: {exc}") from exc
+    text, doc = validate.read_toml(
+        path,
+        "source profile",
+        "give the path of a .toml profile (draft one with `beatprofile profile "
+        "init FILE`)",
+    )
     _refuse_placeholders(text, path)
     return _parse_profile(doc, path)
 
@@ -172,18 +167,18 @@ def _refuse_placeholders(text: str, path: Path) -> None:
 
 
 def _parse_profile(doc: dict, path: Path) -> SourceProfile:
-    source = _section(doc, "source", path)
-    name = _require(source, "name", "source", path)
+    source = validate.section(doc, "source", path)
+    name = str(validate.require(source, "name", "[source]", path))
     kind = source.get("kind", "report")
     if kind not in ("report", "call"):
         raise ConfigError(
             f'{path}: [source] kind was "{kind}" but is expected to be "report" '
             'or "call"'
         )
-    columns = _parse_columns(_section(doc, "columns", path), path)
+    columns = _parse_columns(validate.section(doc, "columns", path), path)
     dates = doc.get("dates", {})
     date_formats = {
-        key: tuple(_as_list(value, path, f"[dates] {key}"))
+        key: tuple(validate.column_list(value, path, f"[dates] {key}"))
         for key, value in dates.items()
         if key in _FIELDS
     }
@@ -293,7 +288,7 @@ def _parse_columns(section: dict, path: Path) -> dict[str, tuple[str, ...]]:
                 f"{path}: [columns] needs `{required}` (the export's column for it)"
             )
     return {
-        key: tuple(_as_list(value, path, f"[columns] {key}"))
+        key: tuple(validate.column_list(value, path, f"[columns] {key}"))
         for key, value in section.items()
     }
 
@@ -379,33 +374,10 @@ def _check_category(category: str, path: Path, where: str) -> str:
     return category
 
 
-def _section(doc: dict, name: str, path: Path) -> dict:
-    if name not in doc or not isinstance(doc[name], dict):
-        raise ConfigError(f"{path}: missing section [{name}]")
-    return doc[name]
-
-
-def _require(section: dict, key: str, where: str, path: Path) -> str:
-    if key not in section:
-        raise ConfigError(f"{path}: [{where}] needs `{key}`")
-    return str(section[key])
-
-
 def pad_code(code: str, width: int) -> str:
     """Zero-pad numeric codes to ``width``; other codes are upper-cased as given."""
     code = code.strip()
     return code.zfill(width) if width and code.isdigit() else code.upper()
-
-
-def _as_list(value: object, path: Path, where: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ConfigError(
-        f'{path}: {where} must be a column name or a list of them (e.g. "Date" or '
-        f'["Date", "Time"]); found {value!r}'
-    )
 
 
 def _missing_xy(value: object, path: Path) -> tuple[float, float] | None:

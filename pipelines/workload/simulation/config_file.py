@@ -8,12 +8,10 @@ and the key.
 
 from __future__ import annotations
 
-import math
-import tomllib
 from datetime import date
 from pathlib import Path
 
-from pipelines import schema
+from pipelines import schema, validate
 from pipelines.errors import ConfigError
 from pipelines.workload.simulation.config import (
     DEFAULT_CONFIG_PATH,
@@ -66,15 +64,11 @@ def load_simulation_config(path: str | Path | None = None) -> SimulationConfig:
 
 
 def _read_toml(path: Path) -> dict:
-    if not path.is_file():
-        raise ConfigError(
-            f"simulation config {path} does not exist; give the path of a .toml "
-            f"file (start from {DEFAULT_CONFIG_PATH})"
-        )
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"simulation config {path} is not valid TOML: {exc}") from exc
+    return validate.read_toml(
+        path,
+        "simulation config",
+        f"give the path of a .toml file (start from {DEFAULT_CONFIG_PATH})",
+    )[1]
 
 
 # Tables whose keys are names chosen by the user (not fixed settings).
@@ -122,7 +116,7 @@ def _parse(doc: dict, path: Path) -> SimulationConfig:
     config = SimulationConfig(
         levels=Levels(
             **{
-                k: str(_need(levels, k, "levels", path))
+                k: str(validate.require(levels, k, "[levels]", path))
                 for k in ("beat_level", "sector_level", "precinct_level")
             }
         ),
@@ -135,7 +129,7 @@ def _parse(doc: dict, path: Path) -> SimulationConfig:
         ),
         travel=TravelModel(**_floats(doc.get("travel", {}), "travel", path)),
         dispatch=DispatchPolicy(
-            hold_minutes=_number(
+            hold_minutes=validate.bounded_number(
                 dispatch.get("hold_minutes", 30.0),
                 path,
                 "[dispatch] hold_minutes",
@@ -145,13 +139,15 @@ def _parse(doc: dict, path: Path) -> SimulationConfig:
             report_priority=int(dispatch.get("report_priority", 4)),
         ),
         beat_overrides={
-            str(k): int(_number(v, path, f"[units.beat_overrides] {k}", low=0))
+            str(k): int(
+                validate.bounded_number(v, path, f"[units.beat_overrides] {k}", low=0)
+            )
             for k, v in units.get("beat_overrides", {}).items()
         },
         source_name=str(sim.get("source_name", "synthetic-cad")),
         start=_date(sim.get("start", ""), path, "start"),
         end=_date(sim.get("end", ""), path, "end"),
-        min_month_share=_number(
+        min_month_share=validate.bounded_number(
             sim.get("min_month_share", 0.25),
             path,
             "[simulation] min_month_share",
@@ -185,8 +181,8 @@ def _call_type(
     return CallType(
         name=name,
         priority=int(
-            _number(
-                _need(spec, "priority", f"call_types.{name}", path),
+            validate.bounded_number(
+                validate.require(spec, "priority", f"[call_types.{name}]", path),
                 path,
                 f"{where} priority",
                 low=1,
@@ -194,13 +190,15 @@ def _call_type(
         ),
         category=category,
         service=TimeDistribution(
-            mean_min=_number(
-                _need(spec, "service_mean_min", f"call_types.{name}", path),
+            mean_min=validate.bounded_number(
+                validate.require(
+                    spec, "service_mean_min", f"[call_types.{name}]", path
+                ),
                 path,
                 f"{where} service_mean_min",
                 low=0.0,
             ),
-            sd_min=_number(
+            sd_min=validate.bounded_number(
                 spec.get("service_sd_min", 0.0),
                 path,
                 f"{where} service_sd_min",
@@ -209,7 +207,7 @@ def _call_type(
             distribution=shape,
         ),
         sources=_shares(sources, path, where),
-        report_share=_number(
+        report_share=validate.bounded_number(
             spec.get("report_share", 0.0),
             path,
             f"{where} report_share",
@@ -227,7 +225,8 @@ def _shares(mix: dict, path: Path, where: str) -> dict[str, float]:
             f"{list(DISPATCH_SOURCES)} (phone/online report entry is `report_share`)"
         )
     shares = {
-        k: _number(v, path, f"{where} sources {k}", low=0.0) for k, v in mix.items()
+        k: validate.bounded_number(v, path, f"{where} sources {k}", low=0.0)
+        for k, v in mix.items()
     }
     total = sum(shares.values())
     if total <= 0:
@@ -252,7 +251,7 @@ def _demand(
         items.append(
             CallOnlyDemand(
                 call_type=name,
-                daily_rate_per_beat=_number(
+                daily_rate_per_beat=validate.bounded_number(
                     spec.get("daily_rate_per_beat", 0.0),
                     path,
                     f"[call_only] {name!r} daily_rate_per_beat",
@@ -265,13 +264,13 @@ def _demand(
         )
     return DemandSettings(
         reporting_delay=TimeDistribution(
-            mean_min=_number(
+            mean_min=validate.bounded_number(
                 delay.get("mean_min", 0.0),
                 path,
                 "[demand.reporting_delay] mean_min",
                 low=0.0,
             ),
-            sd_min=_number(
+            sd_min=validate.bounded_number(
                 delay.get("sd_min", 0.0),
                 path,
                 "[demand.reporting_delay] sd_min",
@@ -283,19 +282,19 @@ def _demand(
         ),
         hour_shape=_hour_shape(section.get("hour_shape", [1.0] * 24), path, "[demand]"),
         call_only=tuple(items),
-        late_report_days=_number(
+        late_report_days=validate.bounded_number(
             section.get("late_report_days", 30),
             path,
             "[demand] late_report_days",
             low=0.0,
         ),
-        late_report_spread_days=_number(
+        late_report_spread_days=validate.bounded_number(
             section.get("late_report_spread_days", 0),
             path,
             "[demand] late_report_spread_days",
             low=0.0,
         ),
-        beat_weighting=_number(
+        beat_weighting=validate.bounded_number(
             section.get("beat_weighting", 0.5),
             path,
             "[demand] beat_weighting",
@@ -309,22 +308,22 @@ def _shift(name: str, spec: dict, path: Path) -> Shift:
     where = f"[units.shifts.{name}]"
     return Shift(
         name=name,
-        start_hour=_number(
-            _need(spec, "start_hour", f"units.shifts.{name}", path),
+        start_hour=validate.bounded_number(
+            validate.require(spec, "start_hour", f"[units.shifts.{name}]", path),
             path,
             f"{where} start_hour",
             low=0.0,
             high=24.0,
         ),
-        hours=_number(
-            _need(spec, "hours", f"units.shifts.{name}", path),
+        hours=validate.bounded_number(
+            validate.require(spec, "hours", f"[units.shifts.{name}]", path),
             path,
             f"{where} hours",
             low=0.0,
             high=24.0,
         ),
         units_per_beat=int(
-            _number(
+            validate.bounded_number(
                 spec.get("units_per_beat", 1), path, f"{where} units_per_beat", low=0
             )
         ),
@@ -353,7 +352,7 @@ def _check_config(config: SimulationConfig, path: Path) -> None:
 
 def _hour_shape(values: list, path: Path, where: str) -> tuple[float, ...]:
     if len(values) != 24 or any(
-        _number(v, path, f"{where} hour_shape") < 0 for v in values
+        validate.bounded_number(v, path, f"{where} hour_shape") < 0 for v in values
     ):
         raise ConfigError(
             f"{path}: {where} hour_shape has {len(values)} values; expected 24 "
@@ -377,37 +376,10 @@ def _distribution(value: str, path: Path, where: str) -> Distribution:
 def _floats(section: dict, name: str, path: Path) -> dict[str, float]:
     known = ("base_min", "speed_kmh", "detour_factor")
     return {
-        k: _number(section[k], path, f"[{name}] {k}", low=0.0)
+        k: validate.bounded_number(section[k], path, f"[{name}] {k}", low=0.0)
         for k in known
         if k in section
     }
-
-
-def _number(
-    value: object,
-    path: Path,
-    where: str,
-    low: float | None = None,
-    high: float | None = None,
-) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-    ):
-        raise ConfigError(
-            f"{path}: {where} was {value!r} but is expected to be a finite number"
-        )
-    if (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigError(f"{path}: {where} was {value} but is expected to be {bounds}")
-    return float(value)
-
-
-def _need(section: dict, key: str, where: str, path: Path) -> object:
-    if key not in section:
-        raise ConfigError(f"{path}: [{where}] needs `{key}`")
-    return section[key]
 
 
 def _date(value: object, path: Path, key: str) -> date | None:
