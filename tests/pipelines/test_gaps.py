@@ -187,3 +187,15 @@ def test_watch_meeting_months_in_a_gap_say_so_instead_of_a_small_count():
     values = public_monthly_chart(marked, 3).to_dict()["datasets"]
     rows = next(iter(values.values()))
     assert [r["n"] for r in rows][3:7] == [None] * 4
+
+
+def test_low_months_before_the_exports_first_month_are_not_gaps():
+    # Late reports of incidents before the export's first month, and a hole in
+    # the middle: only the middle is a gap.
+    days = pd.date_range("2017-12-01", "2019-12-31")
+    n = pd.Series(60, index=days)
+    n[days < "2018-01-01"] = 0
+    n[days == "2017-12-15"] = 9
+    n[(days >= "2019-03-01") & (days < "2019-05-01")] = 0
+    flagged = detect_gaps(n)["period_start"].dt.strftime("%Y-%m").tolist()
+    assert flagged == ["2019-03", "2019-04"]
