@@ -99,7 +99,9 @@ def detect_gaps(
     expected = _expected(observed, covered, _HALF_WINDOW[granularity])
     p_value = poisson.cdf(observed, np.maximum(expected, 1e-12))
     gap = _inside_the_series(
-        (observed < settings.max_ratio * expected) & (p_value < settings.alpha)
+        (observed < settings.max_ratio * expected) & (p_value < settings.alpha),
+        observed,
+        _YEAR[granularity],
     )
     return pd.DataFrame(
         {
@@ -113,17 +115,24 @@ def detect_gaps(
     )[GAP_COLUMNS].reset_index(drop=True)
 
 
-def _inside_the_series(low: np.ndarray) -> np.ndarray:
-    """Low periods after the first normal one. A run of low periods at the
-    start is the export's leading edge, not a hole: incidents that occurred
-    before the first exported month and were reported later (St. Louis'
-    2018-19 sample holds 273 for December 2017). A low run at the end stays a
-    gap: a last month missing from the export is what a user must be told."""
-    normal = np.flatnonzero(~low)
-    if len(normal) == 0:
-        return np.zeros_like(low)
+_YEAR = {"month": 12, "week": 52}
+
+
+def _inside_the_series(low: np.ndarray, observed: np.ndarray, top: int) -> np.ndarray:
+    """Low periods from the first one that reaches half the series' usual level
+    (the median of its ``top`` busiest periods: a year's worth) on. Periods
+    before it are the export's lead-in, not a hole: incidents that occurred
+    before the first exported month and were reported later (the bundled
+    2018-19 St. Louis sample holds 273 for December 2017, and a few a month
+    back to 1973). A low run at the end stays a gap: a last month missing from
+    an export must be reported."""
+    if not len(observed):
+        return low
+    level = np.median(np.sort(observed)[-top:])
+    body = np.flatnonzero(observed >= 0.5 * level)
     inside = np.zeros_like(low)
-    inside[normal[0] :] = True
+    if len(body):
+        inside[body[0] :] = True
     return low & inside
 
 

@@ -190,11 +190,13 @@ def test_watch_meeting_months_in_a_gap_say_so_instead_of_a_small_count():
 
 
 def test_low_months_before_the_exports_first_month_are_not_gaps():
-    # Late reports of incidents before the export's first month, and a hole in
-    # the middle: only the middle is a gap.
-    days = pd.date_range("2017-12-01", "2019-12-31")
+    # An export of 2018-2019 also holds a few incidents a week that occurred in
+    # the years before (reported late) and 9 in December 2017: that lead-in is
+    # not a hole. A hole in the middle is.
+    days = pd.date_range("2015-01-01", "2019-12-31")
     n = pd.Series(60, index=days)
     n[days < "2018-01-01"] = 0
+    n[(days < "2017-12-01") & (days.day_of_week == 0)] = 1
     n[days == "2017-12-15"] = 9
     n[(days >= "2019-03-01") & (days < "2019-05-01")] = 0
     flagged = detect_gaps(n)["period_start"].dt.strftime("%Y-%m").tolist()
