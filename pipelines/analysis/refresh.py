@@ -50,13 +50,16 @@ def refresh_analysis(
     finest: gpd.GeoDataFrame,
     area_table: pd.DataFrame,
     as_of: str | None,
+    parsed: AnalysisConfig | None = None,
 ) -> dict:
     """Write ``hotspot_grid``, ``hotspot_cells``, ``rankings`` and ``backtest``.
 
+    ``parsed`` is :func:`parse_analysis_settings` of ``settings``, when the
+    build has already parsed it (parsed once, before any export is read).
     Returns the parameters used (recorded in the store's metadata).
     """
     con.execute(COMMUNITY_DDL)
-    hot, rank, back = _parse(settings)
+    hot, rank, back = parsed or parse_analysis_settings(settings)
     if as_of is None:
         return {}
     back = _fit_backtest_to_data(con, back, settings)
@@ -135,10 +138,18 @@ def _fit_backtest_to_data(
     return replace(back, periods=periods)
 
 
-def _parse(
-    settings: Settings,
-) -> tuple[HotspotSettings, RankingSettings, BacktestSettings | None]:
-    """Config sections -> the dataclasses, naming an unknown key as an error."""
+AnalysisConfig = tuple[HotspotSettings, RankingSettings, BacktestSettings | None]
+"""The typed ``[hotspots]``, ``[rankings]``/``[harm]`` and ``[backtest]`` settings."""
+
+
+def parse_analysis_settings(settings: Settings) -> AnalysisConfig:
+    """Config sections -> the typed settings, naming an unknown key as an error.
+
+    Raises
+    ------
+    ConfigError
+        On an unknown key or category, or a value of the wrong type.
+    """
     a = settings.analysis
     where = settings.config_path
     hot = _build(HotspotSettings, a.hotspots, f"{where}: [hotspots]")
@@ -166,7 +177,7 @@ def _parse(
 def validate_analysis_settings(settings: Settings) -> None:
     """Fail on a malformed [hotspots], [rankings], [harm] or [backtest] before a
     build reads any export."""
-    _parse(settings)
+    parse_analysis_settings(settings)
 
 
 def _build(cls, values: dict, where: str):
