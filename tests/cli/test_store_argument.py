@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from beatprofile import cli
+from beatprofile.shared import cli_settings
 from beatprofile.server import streamlit_command
 from dashboard.loaders import store_path
 from pipelines.catalog import SAMPLE_CONFIG
@@ -34,7 +34,7 @@ def test_relative_store_argument_is_relative_to_the_working_dir(tmp_path, monkey
 
 def test_the_cli_does_not_set_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("BEATPROFILE_STORE", raising=False)
-    settings = cli._settings(None, tmp_path / "x.duckdb")
+    settings = cli_settings(None, tmp_path / "x.duckdb")
     assert settings.store_path == tmp_path / "x.duckdb"
     assert "BEATPROFILE_STORE" not in os.environ
 
