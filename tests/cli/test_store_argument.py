@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from beatprofile.shared import cli_settings
 from beatprofile.server import streamlit_command
+from beatprofile.shared import cli_settings
 from dashboard.loaders import store_path
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.settings import load_settings
