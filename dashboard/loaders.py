@@ -185,10 +185,7 @@ def load_placeholders(path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def load_backtest_skipped(path: str) -> pd.DataFrame:
-    con = _cursor(path)
-    if "backtest_skipped" not in {r[0] for r in con.execute("SHOW TABLES").fetchall()}:
-        return pd.DataFrame(columns=["period_start", "note"])
-    return con.execute("SELECT * FROM backtest_skipped ORDER BY period_start").df()
+    return queries.backtest_skipped(_cursor(path))
 
 
 @st.cache_data(show_spinner=False)

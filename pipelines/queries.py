@@ -285,3 +285,10 @@ def workload(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
         return pd.DataFrame()
     frame = con.execute("SELECT * FROM workload").df()
     return frame[frame["level"] == level] if "level" in frame else frame.iloc[0:0]
+
+
+def backtest_skipped(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Back-test months left unscored and why (empty in a store built before it)."""
+    if not table_exists(con, "backtest_skipped"):
+        return pd.DataFrame(columns=["period_start", "note"])
+    return con.execute("SELECT * FROM backtest_skipped ORDER BY period_start").df()

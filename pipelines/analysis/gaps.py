@@ -206,8 +206,7 @@ def refresh_gaps(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
 
 def load_gaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The store's ``data_gaps`` (empty, with its columns, in a store without it)."""
-    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-    if "data_gaps" not in tables:
+    if not store.table_exists(con, "data_gaps"):
         return pd.DataFrame(columns=GAP_COLUMNS)
     return con.execute(
         "SELECT * FROM data_gaps ORDER BY granularity, period_start"

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.crs import LONLAT, transform_xy
 from geo.placeholders import RULES, PlaceholderSettings, find_placeholders, rule_text
 from pipelines import schema as s
+from pipelines import store
 from pipelines.ingest.source_profile import load_source_profile
 
 PLACEHOLDER = "_placeholder"  # column: the rule a row broke, None where none
@@ -161,7 +162,6 @@ def describe_placeholders(table: pd.DataFrame) -> list[str]:
 
 def load_placeholders(con) -> pd.DataFrame:
     """The store's ``location_placeholders`` (empty in a store built before it)."""
-    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-    if "location_placeholders" not in tables:
+    if not store.table_exists(con, "location_placeholders"):
         return pd.DataFrame(columns=PLACEHOLDER_COLUMNS)
     return con.execute("SELECT * FROM location_placeholders").df()
