@@ -62,10 +62,13 @@ def mark_placeholders(
     DataFrame
         A copy; placeholder rows get NaN ``x``/``y`` and ``located`` False.
     """
-    image = rows[s.SOURCE].map(origins)
-    origin = np.array(
-        [v if isinstance(v, tuple) else (np.nan, np.nan) for v in image],
-        dtype="float64",
+    origin = np.column_stack(
+        [
+            rows[s.SOURCE]
+            .map({k: v[i] for k, v in origins.items()})
+            .to_numpy("float64")
+            for i in (0, 1)
+        ]
     ).reshape(-1, 2)
     rule = find_placeholders(
         rows[s.LON].to_numpy("float64"),
