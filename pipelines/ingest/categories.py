@@ -50,11 +50,50 @@ def categorize_offenses(
     return category, sensitive
 
 
+class OffenseMemo:
+    """Answers already worked out for one profile, kept across the files of a build.
+
+    An export of a month repeats most (code, description) pairs of the month
+    before; the staging loop hands one memo per profile to every file.
+    """
+
+    def __init__(self, profile: SourceProfile) -> None:
+        self.profile = profile
+        self.answers: dict[tuple[object, object], tuple[object, bool, bool]] = {}
+
+    def classify(
+        self, codes: pd.Series, descriptions: pd.Series
+    ) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """The distinct pairs' answers, from the memo or worked out once."""
+        keys = [(_key(c), _key(d)) for c, d in zip(codes, descriptions, strict=True)]
+        new = [i for i, key in enumerate(keys) if key not in self.answers]
+        if new:
+            found = _categorize_distinct(
+                codes.iloc[new].reset_index(drop=True),
+                descriptions.iloc[new].reset_index(drop=True),
+                self.profile,
+            )
+            for i, answer in zip(new, zip(*found, strict=True), strict=True):
+                self.answers[keys[i]] = (answer[0], bool(answer[1]), bool(answer[2]))
+        rows = [self.answers[key] for key in keys]
+        category, sensitive, classified = (list(c) for c in zip(*rows, strict=True))
+        return (
+            pd.Series(category, dtype=object),
+            pd.Series(sensitive, dtype=bool),
+            pd.Series(classified, dtype=bool),
+        )
+
+
 def classify_offenses(
-    codes: pd.Series, descriptions: pd.Series, profile: SourceProfile
+    codes: pd.Series,
+    descriptions: pd.Series,
+    profile: SourceProfile,
+    memo: OffenseMemo | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """:func:`categorize_offenses` plus whether a rule of the profile classified
     each row (False where only ``default`` gave the category, or nothing did).
+
+    ``memo`` (for ``profile``) carries answers from earlier files of a build.
 
     Example
     -------
@@ -62,14 +101,23 @@ def classify_offenses(
     False
     """
     pairs, inverse = _distinct_pairs(codes, descriptions)
-    category, sensitive, classified = _categorize_distinct(
-        pairs["code"], pairs["desc"], profile
+    if len(pairs) == 0:
+        empty = pd.Series([], dtype=object, index=codes.index)
+        return empty, empty.astype(bool), empty.astype(bool)
+    if memo is not None and memo.profile is not profile:
+        raise ValueError("an OffenseMemo answers for one profile only")
+    category, sensitive, classified = (memo or OffenseMemo(profile)).classify(
+        pairs["code"], pairs["desc"]
     )
 
     def spread(values: pd.Series, dtype=None) -> pd.Series:
         return pd.Series(values.to_numpy()[inverse], index=codes.index, dtype=dtype)
 
     return spread(category, object), spread(sensitive), spread(classified)
+
+
+def _key(value: object) -> object:
+    return None if pd.isna(value) else value
 
 
 def _distinct_pairs(

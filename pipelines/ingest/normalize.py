@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from geo.crs import LONLAT, transform_xy
 from pipelines import schema as s
 from pipelines.errors import InputFileError
-from pipelines.ingest.categories import classify_offenses
+from pipelines.ingest.categories import OffenseMemo, classify_offenses
 from pipelines.ingest.filters import filter_rows
 from pipelines.ingest.locations import parse_point_text
 from pipelines.ingest.parsing import parse_dates, parse_numbers
@@ -34,7 +34,10 @@ ISSUE_MESSAGE = "issue_message"
 
 
 def normalize_export(
-    table: ExportTable, profile: SourceProfile, analysis_crs: str
+    table: ExportTable,
+    profile: SourceProfile,
+    analysis_crs: str,
+    memo: OffenseMemo | None = None,
 ) -> pd.DataFrame:
     """Turn an export's text cells into canonical staged rows.
 
@@ -46,6 +49,8 @@ def normalize_export(
         How the export's columns map to the canonical record.
     analysis_crs : str
         Projected CRS (metres) for ``x``/``y``.
+    memo : OffenseMemo, optional
+        Offense answers for ``profile`` from earlier files of the same build.
 
     Returns
     -------
@@ -80,7 +85,7 @@ def normalize_export(
         out[s.REPORTED_AT] = pd.NaT
     out[s.COUNT] = _parse_count(text.get(s.COUNT), out.index)
     out[s.CATEGORY], out[s.SENSITIVE], out[s.CLASSIFIED] = classify_offenses(
-        out[s.OFFENSE_CODE], out[s.OFFENSE_DESC], profile
+        out[s.OFFENSE_CODE], out[s.OFFENSE_DESC], profile, memo
     )
     _flag_sensitive_column(out, raw, profile, table.file_name)
     _add_location(out, text, profile, analysis_crs)

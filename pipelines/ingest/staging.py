@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipelines import schema as s
 from pipelines import store
+from pipelines.ingest.categories import OffenseMemo
 from pipelines.ingest.normalize import conform_labels, normalize_export
 from pipelines.ingest.readers import read_export
 from pipelines.ingest.source_profile import SourceProfile, load_source_profile
@@ -53,6 +54,7 @@ def stage_files(
     ).fetchone()[0]
     seen = store.known_file_hashes(con)
     profiles: dict[Path, SourceProfile] = {}
+    memos: dict[Path, OffenseMemo] = {}
     pending: list[pd.DataFrame] = []  # staged frames not yet appended
     added = skipped = 0
     # DuckDB's parallel insert costs about twice the single-threaded one for
@@ -62,15 +64,19 @@ def stage_files(
     con.execute("SET threads = 1")
     for done, (source, path) in enumerate(work, start=1):
         progress("Reading exports", done - 1, len(work))
-        profile = profiles.setdefault(
-            source.profile, load_source_profile(source.profile)
-        )
+        if source.profile not in profiles:  # read each profile once per build
+            profile = load_source_profile(source.profile)
+            profiles[source.profile] = profile
+            memos[source.profile] = OffenseMemo(profile)
+        profile = profiles[source.profile]
         table = read_export(path)
         if (profile.name, table.sha256) in seen:
             log.info("%s already loaded (same content); skipped", path.name)
             skipped += 1
             continue
-        staged = normalize_export(table, profile, settings.analysis_crs)
+        staged = normalize_export(
+            table, profile, settings.analysis_crs, memos[source.profile]
+        )
         staged = conform_labels(staged, settings.level_names)
         staged.insert(0, s.STAGED_ROW, np.arange(next_row, next_row + len(staged)))
         next_row += len(staged)

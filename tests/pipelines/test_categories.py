@@ -13,7 +13,12 @@ import pandas as pd
 import pytest
 
 from pipelines.errors import ConfigError
-from pipelines.ingest.categories import categorize_offenses, pad_code
+from pipelines.ingest.categories import (
+    OffenseMemo,
+    categorize_offenses,
+    classify_offenses,
+    pad_code,
+)
 from pipelines.ingest.source_profile import load_source_profile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -226,3 +231,18 @@ code_width = 6
         return
     cats, _ = categorize_offenses(pd.Series(["91114"]), pd.Series([""]), profile)
     assert cats.tolist() == ["domestic"]
+
+
+def test_offense_memo_gives_the_same_answers_as_a_fresh_classification(slmpd):
+    """A memo carried across files answers exactly as classifying each file afresh."""
+    first = (pd.Series(["31111", "91114", None]), pd.Series(["ROBBERY", "", None]))
+    second = (pd.Series(["91114", "9999"]), pd.Series(["", "DOMESTIC ASSAULT"]))
+    memo = OffenseMemo(slmpd)
+    for codes, descriptions in (first, second):
+        remembered = classify_offenses(codes, descriptions, slmpd, memo)
+        fresh = classify_offenses(codes, descriptions, slmpd)
+        for got, want in zip(remembered, fresh, strict=True):
+            assert got.tolist() == want.tolist()
+    assert len(memo.answers) == 4  # (91114, "") answered once for both files
+    with pytest.raises(ValueError, match="one profile only"):
+        classify_offenses(*first, load_source_profile(slmpd.path), memo)
