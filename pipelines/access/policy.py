@@ -38,6 +38,13 @@ NO_SIGN_IN_ROLE = "analyst"
 """The role of the single local user when no sign-in is configured (demo on
 127.0.0.1)."""
 
+CLI_ROLE = "analyst"
+"""The role CLI exports are checked as: people with shell access to the store."""
+
+CLI_ADMIN_ROLE = "admin-cli"
+"""The role written to the audit trail for ``beatprofile users`` and ``audit``:
+shell access to the user and audit files is the admin credential there."""
+
 _ADMIN_PAGES = frozenset({"audit", "users"})
 _ADMIN_ACTIONS = frozenset({"read_audit", "manage_users"})
 
