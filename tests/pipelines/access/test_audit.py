@@ -170,3 +170,32 @@ def test_the_audit_trail_is_identical_before_and_after_a_build(tmp_path):
     finally:
         con.close()
     assert (only_before, only_after, n) == ([], [], len(audit.EVENTS))
+
+
+def test_a_write_waits_while_another_process_holds_the_audit_file(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "audit.duckdb"
+    audit.record(path, "sign_in_ok", "ana", "analyst")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "print('held', flush=True); time.sleep(1.5); con.close()",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        audit.record(path, "sign_out", "ana", "analyst")
+        waited = time.monotonic() - started
+    finally:
+        holder.wait(timeout=30)
+    assert waited > 0.5, "the other process held the file: the write had to wait"
+    assert list(audit.read_events(path)["event"]) == ["sign_in_ok", "sign_out"]
