@@ -16,6 +16,7 @@ from pathlib import Path
 
 from geo.crs import check_projected_metres
 from pipelines import validate
+from pipelines.access.policy import ROLES
 from pipelines.errors import ConfigError
 
 
@@ -71,6 +72,27 @@ class AnalysisSettings:
     backtest: dict = field(default_factory=dict)
 
 
+AUTH_METHODS: tuple[str, ...] = ("local", "oidc", "none")
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Sign-in (``[auth]`` and ``[auth.oidc]`` in the config).
+
+    ``oidc_roles`` maps each role to the group names in the ``oidc_role_claim``
+    claim that grant it. The OIDC provider itself is configured in Streamlit's
+    ``.streamlit/secrets.toml`` ``[auth]``, as ``st.login`` requires.
+    """
+
+    method: str = "none"
+    users_file: Path | None = None
+    idle_minutes: int = 30
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    oidc_role_claim: str = "groups"
+    oidc_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a build needs, loaded once and passed to each step."""
@@ -87,6 +109,16 @@ class Settings:
     tiles_attribution: str | None = None
     config_path: Path | None = None
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    audit_path: Path | None = None
+    audit_retention_days: int = 365
+
+    def __post_init__(self) -> None:
+        # The audit trail never lives in the file a build replaces.
+        if self.audit_path is None:
+            store = Path(self.store_path)
+            default = store.with_name(f"{store.stem}-audit.duckdb")
+            object.__setattr__(self, "audit_path", default)
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -139,6 +171,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
         check_projected_metres(analysis_crs, f"{path}: [department] analysis_crs")
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    audit = _table(doc, "audit", path)
     return Settings(
         department=department.get("name", "department"),
         analysis_crs=analysis_crs,
@@ -164,7 +197,68 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
             },
             backtest=dict(doc.get("backtest", {})),
         ),
+        auth=_auth(_table(doc, "auth", path), base, path),
+        audit_path=_resolve(base, validate.text(audit, "path", "[audit]", path))
+        if "path" in audit
+        else None,
+        audit_retention_days=validate.whole_number(
+            audit, "retention_days", 365, "[audit]", path
+        ),
     )
+
+
+def _table(doc: dict, name: str, path: Path) -> dict:
+    """``doc[name]`` if present (a table), else ``{}``."""
+    value = doc.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: `{name}` must be a table [{name}]; found {value!r}")
+    return value
+
+
+def _auth(section: dict, base: Path, path: Path) -> AuthSettings:
+    """``[auth]``: the sign-in method, lockout and idle limits, the OIDC roles."""
+    oidc = _table(section, "oidc", path)
+    users_file = (
+        validate.text(section, "users_file", "[auth]", path)
+        if "users_file" in section
+        else "beatprofile-users.json"
+    )
+    return AuthSettings(
+        method=validate.choice(section, "method", "none", AUTH_METHODS, "[auth]", path),
+        users_file=_resolve(base, users_file),
+        idle_minutes=validate.whole_number(section, "idle_minutes", 30, "[auth]", path),
+        lockout_attempts=validate.whole_number(
+            section, "lockout_attempts", 5, "[auth]", path
+        ),
+        lockout_minutes=validate.whole_number(
+            section, "lockout_minutes", 15, "[auth]", path
+        ),
+        oidc_role_claim=validate.text(
+            {"role_claim": "groups", **oidc}, "role_claim", "[auth.oidc]", path
+        ),
+        oidc_roles=_oidc_roles(_table(oidc, "roles", path), path),
+    )
+
+
+def _oidc_roles(table: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    """``[auth.oidc.roles]``: role -> group names (a name or a list of names)."""
+    roles: dict[str, tuple[str, ...]] = {}
+    for role, groups in table.items():
+        if role not in ROLES:
+            raise ConfigError(
+                f"{path}: [auth.oidc.roles] has an unknown role '{role}'; the "
+                f"roles are {', '.join(ROLES)}; rename or remove that key"
+            )
+        names = [groups] if isinstance(groups, str) else groups
+        if not isinstance(names, list) or not all(
+            isinstance(g, str) and g for g in names
+        ):
+            raise ConfigError(
+                f"{path}: [auth.oidc.roles] `{role}` must be a group name or a list "
+                f'of them (e.g. ["pau-analysts"]); found {groups!r}'
+            )
+        roles[role] = tuple(names)
+    return roles
 
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:

@@ -1,0 +1,1 @@
+"""Access control: who may see what, who signed in, what they did."""
