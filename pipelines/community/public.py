@@ -501,23 +501,45 @@ def protect_total(
             f"`raw` has {len(counts)} counts but `frame` has {len(frame)} rows"
         )
     out = frame.copy()
-    hidden = out[column].isna().to_numpy(dtype=bool).copy()
-    withheld = [False] * len(counts)
-    total: object = sum(counts)
-    hidden_sum = sum(c for c, h in zip(counts, hidden, strict=True) if h)
-    visible = sorted((c, i) for i, c in enumerate(counts) if not hidden[i])
-    while hidden.any() and hidden_sum < k:
-        if not visible:
-            total = pd.NA
-            break
-        count, i = visible.pop(0)
-        hidden[i], withheld[i] = True, True
-        hidden_sum += count
+    hidden = out[column].isna().tolist()
+    withheld, shown = complementary_hidden(counts, hidden, k)
+    total: object = sum(counts) if shown else pd.NA
     rows = out.index[withheld]
     out.loc[rows, column] = pd.NA
     out.loc[rows, f"{column}_text"] = WITHHELD_TEXT
     out[f"{column}_withheld"] = withheld
     return out, total
+
+
+def complementary_hidden(
+    counts: list[int], hidden: list[bool], k: int
+) -> tuple[list[bool], bool]:
+    """The rule of :func:`protect_total` on plain lists.
+
+    Returns
+    -------
+    withheld : list of bool
+        The parts to hide in addition to ``hidden``.
+    total_shown : bool
+        Whether the total may be shown.
+
+    Examples
+    --------
+    >>> complementary_hidden([2, 7, 9], [True, False, False], 3)
+    ([False, True, False], True)
+    """
+    withheld = [False] * len(counts)
+    hidden_sum = sum(c for c, h in zip(counts, hidden, strict=True) if h)
+    visible = sorted((c, i) for i, c in enumerate(counts) if not hidden[i])
+    if not any(hidden):
+        return withheld, True
+    while hidden_sum < k:
+        if not visible:
+            return withheld, False
+        count, i = visible.pop(0)
+        withheld[i] = True
+        hidden_sum += count
+    return withheld, True
 
 
 def audit_parts_total(parts: Iterable[object], total: object, k: int) -> list[str]:
