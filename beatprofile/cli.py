@@ -10,7 +10,15 @@ import sys
 
 import typer
 
-from beatprofile.commands import build, priorities, profile, report, serve, simulate
+from beatprofile.commands import (
+    build,
+    priorities,
+    profile,
+    publish,
+    report,
+    serve,
+    simulate,
+)
 from beatprofile.shared import err
 from pipelines.errors import BeatprofileError
 
@@ -28,6 +36,7 @@ app.command()(build.check)
 app.command("simulate-cad")(simulate.simulate_cad_command)
 app.add_typer(report.report_app, name="report")
 app.add_typer(priorities.priorities_app, name="priorities")
+app.command()(publish.publish)
 app.command()(serve.serve)
 app.command()(serve.demo)
 
