@@ -106,3 +106,26 @@ def test_audit_of_a_payload_checks_parts_and_totals():
     parts = ["10", "9", "9", "9", "9", "9", "9", "9", "8", "7", "7", "fewer than 3"]
     problems = public.audit_public_payload("<p>ok</p>", parts_totals=[(parts, "97")])
     assert any("total 97" in p for p in problems)
+
+
+def test_rendered_panels_pass_the_parts_and_total_audit(sample_store):
+    from pipelines.render.watch_export import panels_html
+
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        report = build_watch_report(con, "neighborhood", "26", k=3)
+    parts = report.monthly["n_text"].tolist()
+    assert public.WITHHELD_TEXT in parts and "97" == report.total_text
+    html = panels_html(report)
+    assert f'<span class="{public.COUNT_CLASS}">97</span>' in html
+    assert "show as “withheld” so that no hidden count" in report.withheld
+    assert not public.audit_public_payload(
+        html, k=3, parts_totals=[(parts, report.total_text)]
+    )
+    # The export (eleven shown months adding to 95, total 97) fails it.
+    before = [str(v) for v in MONTHS[:-1]] + ["fewer than 3"]
+    problems = public.audit_public_payload(html, k=3, parts_totals=[(before, "97")])
+    assert problems == [
+        "total 97 minus the shown parts (95) leaves 2 for 1 hidden part(s): a count "
+        "below 3 can be worked out; hide more parts or withhold the total "
+        "(public.protect_total)"
+    ]
