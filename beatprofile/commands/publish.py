@@ -37,3 +37,5 @@ def publish(
         out.print(f"  {name}: {rows:,} rows", markup=False)
     withheld = ", ".join(f"{t} {n:,}" for t, n in report.withheld.items()) or "none"
     out.print(f"  withheld cells: {withheld}", markup=False)
+    for level, why in report.left_out.items():
+        out.print(f"Note: level {level} not published: {why}", markup=False)

@@ -67,6 +67,8 @@ class PublishReport:
     k: int
     tables: dict[str, int]
     withheld: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Levels not published, each with why (nested in a published level)."""
 
 
 def default_public_path(store_path: Path) -> Path:
@@ -108,21 +110,66 @@ def publish_public_store(
     try:
         meta = read_meta(con)
         k = public.public_k(meta) if k is None else k
-        tables = build_public_tables(con, k)
+        levels, left_out = separate_levels(con, list(meta.get("levels", [])))
+        tables = build_public_tables(con, k, levels)
     finally:
         con.close()
-    return write_public_store(tables, Path(public_store), k)
+    report = write_public_store(tables, Path(public_store), k)
+    for level, why in left_out.items():
+        log.warning("level %s not published: %s", level, why)
+    return PublishReport(report.path, k, report.tables, report.withheld, left_out)
+
+
+def separate_levels(
+    con: duckdb.DuckDBPyConnection, levels: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The levels that may share one public store, finest first, and the others.
+
+    Two levels are nested when every area of the finer lies in one area of the
+    coarser (beats in sectors): then a sector's count minus the shown counts of
+    its beats gives back a hidden beat's count, which suppression within one
+    level cannot prevent. A level nested with one already kept is left out
+    (cautious default); levels that cut across each other (St. Louis
+    neighborhoods and districts) are both kept.
+    """
+    kept: list[str] = []
+    left_out: dict[str, str] = {}
+    for level in levels:
+        nested = [other for other in kept if _nested(con, other, level)]
+        if nested:
+            left_out[level] = (
+                f"every {nested[0]} lies in one {level}, so a {level}'s count minus "
+                f"its {nested[0]}s' shown counts would give back a hidden one"
+            )
+        else:
+            kept.append(level)
+    return kept, left_out
+
+
+def _nested(con: duckdb.DuckDBPyConnection, finer: str, coarser: str) -> bool:
+    """Whether every area of ``finer`` with crimes lies in one area of ``coarser``."""
+    a, b = s.area_column(finer), s.area_column(coarser)
+    split = con.execute(
+        f"SELECT count(*) FROM (SELECT {a} FROM crimes WHERE {a} IS NOT NULL "
+        f"AND {b} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT {b}) > 1)"
+    ).fetchone()[0]
+    return int(split) == 0
 
 
 def build_public_tables(
-    con: duckdb.DuckDBPyConnection, k: int
+    con: duckdb.DuckDBPyConnection, k: int, levels: list[str] | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Every table of the public store as frames (see the module docstring)."""
+    """Every table of the public store as frames (see the module docstring).
+
+    ``levels`` defaults to the first of :func:`separate_levels`.
+    """
     meta = read_meta(con)
     as_of = wr.store_as_of(meta)
     gaps = load_gaps(con)
+    if levels is None:
+        levels = separate_levels(con, list(meta.get("levels", [])))[0]
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES[1:-1]}
-    for level in list(meta.get("levels", [])):
+    for level in levels:
         for name, frame in _level_tables(con, level, as_of, k, gaps).items():
             parts[name].append(frame)
     tables = {
@@ -130,7 +177,7 @@ def build_public_tables(
         for name, frames in parts.items()
     }
     tables["withheld"] = _withheld_summary(tables)
-    tables["meta"] = _public_meta(meta, k, as_of)
+    tables["meta"] = _public_meta({**meta, "levels": levels}, k, as_of)
     return {name: tables[name] for name in TABLES}
 
 

@@ -63,6 +63,22 @@ def test_publish_writes_the_public_tables_beside_the_store(published, full_store
     assert list(published.tables) == list(TABLES)
     assert published.tables["areas"] == 88 + 6  # neighborhoods + districts
     assert published.tables["monthly"] == 12 * published.tables["areas"]
+    # St. Louis districts cut across neighborhoods: both levels are published.
+    assert published.left_out == {}
+
+
+def test_nested_levels_are_not_published_together(full_store):
+    from pipelines.community.publish import separate_levels
+
+    with duckdb.connect(str(full_store), read_only=True) as con:
+        assert separate_levels(con, ["neighborhood", "district"]) == (
+            ["neighborhood", "district"],
+            {},
+        )
+        # A level is nested in itself: the second copy is left out, with why.
+        kept, left = separate_levels(con, ["neighborhood", "neighborhood"])
+    assert kept == ["neighborhood"]
+    assert left["neighborhood"].startswith("every neighborhood lies in one")
 
 
 def test_no_table_holds_incident_rows_or_incident_columns(con, full_store):
