@@ -15,6 +15,7 @@ from beatprofile.commands import (
     build,
     priorities,
     profile,
+    publish,
     report,
     serve,
     simulate,
@@ -36,6 +37,7 @@ app.command()(build.check)
 app.command("simulate-cad")(simulate.simulate_cad_command)
 app.add_typer(report.report_app, name="report")
 app.add_typer(priorities.priorities_app, name="priorities")
+app.command()(publish.publish)
 app.command()(serve.serve)
 app.command()(serve.demo)
 app.add_typer(access.users_app, name="users")

@@ -15,6 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 SAMPLE_CONFIG = SAMPLE_DIR / "beatprofile.toml"
 DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
+PUBLIC_APP = REPO_ROOT / "dashboard" / "public_app.py"
+"""The public server's app (``beatprofile serve --public``): public pages only."""
 
 
 def load_finest_layer(settings: Settings) -> gpd.GeoDataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,11 +28,33 @@ def serve(
     store: StoreOption = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Serve only the public watch-meeting view, from the public store "
+            "(`beatprofile publish`); the full store is never opened.",
+        ),
+    ] = False,
+    public_store: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-store",
+            help="Public store for --public (default: <store stem>-public.duckdb "
+            "beside the store).",
+        ),
+    ] = None,
 ) -> None:
-    """Start the dashboard on an existing store.
+    """Start the dashboard on an existing store (or, with --public, the public view).
 
     Example: beatprofile serve --port 8501
+    Example: beatprofile serve --public --public-store sample-public.duckdb
     """
+    if public_store is not None and not public:
+        raise ConfigError("--public-store is for the public server; add --public")
+    if public:
+        _serve_public(config, store, public_store, port, address)
+        return
     settings = cli_settings(config, store)
     if not settings.store_path.exists():
         raise ConfigError(
@@ -57,6 +80,39 @@ def demo(
             report = run_build(settings, progress=progress)
         print_report(report, None)
     _run_streamlit(settings, port, address)
+
+
+def _serve_public(
+    config: Path | None,
+    store: Path | None,
+    public_store: Path | None,
+    port: int,
+    address: str,
+) -> None:
+    """Start dashboard/public_app.py on the public store alone."""
+    from beatprofile.server import streamlit_command
+    from pipelines.catalog import PUBLIC_APP
+    from pipelines.community.publish import default_public_path
+    from pipelines.render.assets import ensure_map_assets
+
+    if public_store is None:
+        public_store = default_public_path(cli_settings(config, store).store_path)
+    if not public_store.is_file():
+        raise ConfigError(
+            f"no public store at {public_store}; write it with `beatprofile "
+            "publish` (or give --public-store PATH)"
+        )
+    ensure_map_assets()
+    # The public process is told nothing about the full store.
+    env = {k: v for k, v in os.environ.items() if k != "BEATPROFILE_STORE"}
+    command = streamlit_command(
+        port, address, app=PUBLIC_APP, public_store=public_store.resolve()
+    )
+    out.print(
+        f"Public watch-meeting view: http://{address}:{port}  (Ctrl+C to stop)",
+        markup=False,
+    )
+    _exec(command, env)
 
 
 def _run_streamlit(settings: Settings, port: int, address: str) -> None:

@@ -27,6 +27,9 @@ from pipelines import schema as s
 from pipelines.errors import PublicSafetyError
 
 DEFAULT_K = 3
+WITHHELD_TEXT = "withheld"
+"""Shown instead of a count (of any size) hidden so that a total cannot reveal
+a small one (complementary suppression, :func:`protect_total`)."""
 COUNT_CLASS = "bp-count"
 """CSS class wrapped around every count shown in public HTML (found by the audit)."""
 
@@ -213,7 +216,10 @@ def public_counts(
 
 
 def withheld_note(
-    k: int = DEFAULT_K, suppressed: int = 0, what: str = "figures"
+    k: int = DEFAULT_K,
+    suppressed: int = 0,
+    what: str = "figures",
+    complementary: int = 0,
 ) -> str:
     """The line saying what a public output leaves out (naming no sensitive category).
 
@@ -224,6 +230,9 @@ def withheld_note(
         How many shown figures were replaced by "fewer than k".
     what : str
         What those figures are ("areas", "months", ...).
+    complementary : int
+        How many more (of any size) were withheld beside a total so that it
+        cannot reveal a small one (:func:`protect_total`).
 
     Examples
     --------
@@ -236,6 +245,11 @@ def withheld_note(
         if suppressed
         else f"any count below {k} would show as {fewer}"
     )
+    if complementary:
+        masked += (
+            f"; {complementary} more {what} show as “{WITHHELD_TEXT}” so that "
+            "no hidden count can be worked out from a total"
+        )
     return (
         "Not shown: offences the department treats as sensitive and offences "
         "its source profile has not classified (they are not counted, mapped or "
@@ -281,6 +295,7 @@ def audit_public_payload(
     *,
     data_strings: Iterable[str] = (),
     context: Context = "html",
+    parts_totals: Iterable[tuple[Iterable[object], object]] = (),
 ) -> list[str]:
     """Every way ``payload_text`` breaks the public-safe rules (empty = safe).
 
@@ -288,7 +303,9 @@ def audit_public_payload(
     word boundaries, case-insensitive); no sensitive category word; no count
     below ``k`` (numbers in ``bp-count`` spans, "N incidents", "Incidents: N");
     every ``data_strings`` value that contains markup characters for
-    ``context`` appears only escaped.
+    ``context`` appears only escaped; and every ``(parts, total)`` of
+    ``parts_totals`` (what the payload shows of a series and its total) passes
+    :func:`audit_parts_total`.
 
     Parameters
     ----------
@@ -301,6 +318,8 @@ def audit_public_payload(
         Strings from data files shown in the payload (area names, ...).
     context : {"html", "markdown", "text"}
         ``html``: ``<>&"'`` must be escaped; ``markdown``: ``<`` and ``>``.
+    parts_totals : iterable of (parts, total)
+        Shown parts (numbers or texts) and the total shown beside them.
 
     Returns
     -------
@@ -331,6 +350,8 @@ def audit_public_payload(
     for value in set(data_strings):
         if chars and any(c in value for c in chars) and value in payload_text:
             problems.append(f"unescaped data text: {value!r}")
+    for parts, total in parts_totals:
+        problems += audit_parts_total(parts, total, k)
     return problems
 
 
@@ -365,14 +386,23 @@ def assert_public_safe(
         raise PublicSafetyError(f"payload is not public-safe: {shown}{more}")
 
 
-def audit_frame(frame: pd.DataFrame, k: int = DEFAULT_K) -> list[str]:
-    """Problems in a table shown to the public: integer cells below ``k``.
+def audit_frame(
+    frame: pd.DataFrame,
+    k: int = DEFAULT_K,
+    *,
+    total: object = None,
+    column: str = "n",
+) -> list[str]:
+    """Problems in a table shown to the public: integer cells below ``k``, and
+    (with ``total``) a total that reveals hidden cells of ``column``.
 
     Every integer-valued numeric column is treated as a count (public tables
     show counts as text, so any small number left in one is a leak), and the
     text cells are returned through :func:`audit_public_payload` by the caller.
+    ``total`` is the figure shown as the sum of ``column``
+    (:func:`audit_parts_total`).
     """
-    problems = []
+    problems = [] if total is None else audit_parts_total(frame[column], total, k)
     for column in frame.columns:
         values = pd.to_numeric(frame[column], errors="coerce")
         if pd.api.types.is_numeric_dtype(frame[column]) and values.notna().any():
@@ -421,3 +451,143 @@ def _find_forbidden(payload_text: str, forbidden: Iterable[str]) -> list[str]:
             if piece in wanted and not text[i + length : i + length + 1].isalnum():
                 found.add(piece)
     return sorted(found)
+
+
+def protect_total(
+    frame: pd.DataFrame,
+    k: int,
+    raw: Iterable[object],
+    column: str = "n",
+) -> tuple[pd.DataFrame, object]:
+    """Complementary suppression: hide more parts, or the total, so that the
+    total minus the shown parts never gives a count below ``k``.
+
+    A total beside its parts is safe only when no part is hidden, or when the
+    hidden parts add up to at least ``k`` (then ``total - shown`` is a sum of
+    at least ``k``, which reveals no single small count; a sum of 0 would say
+    every hidden part is 0). Otherwise the smallest shown parts are hidden too,
+    one by one, until it is; if every part is then hidden and their sum is
+    still below ``k``, the total itself is withheld (it is below ``k`` then).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The parts as from :func:`public_counts` (``column`` is ``<NA>`` where
+        hidden: below ``k``, or a gap in the data).
+    k : int
+    raw : iterable
+        The true counts of the parts, in the order of ``frame`` (they sum to
+        the total).
+    column : str
+
+    Returns
+    -------
+    frame : DataFrame
+        A copy where the extra hidden parts show :data:`WITHHELD_TEXT` and
+        have ``<column>_withheld`` True.
+    total : int or pd.NA
+        The total that may be shown with these parts.
+
+    Examples
+    --------
+    >>> parts = public_counts(pd.DataFrame({"n": [2, 7, 9]}), 3)
+    >>> out, total = protect_total(parts, 3, [2, 7, 9])
+    >>> out["n_text"].tolist(), total
+    (['fewer than 3', 'withheld', '9'], 18)
+    """
+    counts = [0 if is_missing(v) else int(v) for v in raw]  # type: ignore[call-overload]
+    if len(counts) != len(frame):
+        raise ValueError(
+            f"`raw` has {len(counts)} counts but `frame` has {len(frame)} rows"
+        )
+    out = frame.copy()
+    hidden = out[column].isna().tolist()
+    withheld, shown = complementary_hidden(counts, hidden, k)
+    total: object = sum(counts) if shown else pd.NA
+    rows = out.index[withheld]
+    out.loc[rows, column] = pd.NA
+    out.loc[rows, f"{column}_text"] = WITHHELD_TEXT
+    out[f"{column}_withheld"] = withheld
+    return out, total
+
+
+def complementary_hidden(
+    counts: list[int], hidden: list[bool], k: int
+) -> tuple[list[bool], bool]:
+    """The rule of :func:`protect_total` on plain lists.
+
+    Returns
+    -------
+    withheld : list of bool
+        The parts to hide in addition to ``hidden``.
+    total_shown : bool
+        Whether the total may be shown.
+
+    Examples
+    --------
+    >>> complementary_hidden([2, 7, 9], [True, False, False], 3)
+    ([False, True, False], True)
+    """
+    withheld = [False] * len(counts)
+    hidden_sum = sum(c for c, h in zip(counts, hidden, strict=True) if h)
+    visible = sorted((c, i) for i, c in enumerate(counts) if not hidden[i])
+    if not any(hidden):
+        return withheld, True
+    while hidden_sum < k:
+        if not visible:
+            return withheld, False
+        count, i = visible.pop(0)
+        withheld[i] = True
+        hidden_sum += count
+    return withheld, True
+
+
+def audit_parts_total(parts: Iterable[object], total: object, k: int) -> list[str]:
+    """Problems of a shown total beside its shown parts (empty = safe).
+
+    A part that is not a number (``<NA>``, "fewer than 3", "withheld", "no
+    data") is hidden. With any part hidden, ``total - sum(shown parts)`` is the
+    sum of the hidden ones: it must be at least ``k``. With none hidden there is
+    nothing to derive. A total that is missing or not a number is not shown.
+
+    Examples
+    --------
+    >>> audit_parts_total(["10", "fewer than 3"], "12", 3)[0][:9]
+    'total 12 '
+    >>> audit_parts_total(["10", "fewer than 3"], "15", 3)
+    []
+    """
+    whole = _as_count(total)
+    if whole is None:
+        return []
+    values = [_as_count(p) for p in parts]
+    hidden = sum(v is None for v in values)
+    shown = sum(v for v in values if v is not None)
+    left = whole - shown
+    if hidden and left < k:
+        return [
+            f"total {whole:,} minus the shown parts ({shown:,}) leaves {left:,} for "
+            f"{hidden} hidden part(s): a count below {k} can be worked out; hide "
+            "more parts or withhold the total (public.protect_total)"
+        ]
+    return []
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and ``pd.NA`` (a hidden or withheld count)."""
+    return (
+        value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    )
+
+
+def _as_count(value: object) -> int | None:
+    """A shown count as an int; None when hidden (missing or not a number)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        return int(text) if text.isdigit() else None
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None

@@ -27,7 +27,7 @@ import pandas as pd
 from pipelines import schema as s
 from pipelines.analysis.gaps import in_gap, load_gaps
 from pipelines.analysis.trends import compare_counts
-from pipelines.analysis.windows import PERIOD_DAYS, YEAR_DAYS, preceding, trailing
+from pipelines.analysis.windows import PERIOD_DAYS, preceding, trailing
 from pipelines.community import public
 from pipelines.errors import WatchReportError
 from pipelines.queries import read_areas, read_meta
@@ -60,7 +60,6 @@ PLAIN_WORDS: dict[str, str] = {
 }
 TOP_PROBLEMS = 3
 MONTHS = 12
-MAP_DAYS = YEAR_DAYS
 NEIGHBOUR_TOLERANCE_M = 5.0
 MIN_DAYS_SINCE = 7
 _LEVEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -114,11 +113,20 @@ class WatchReport:
     last_meeting: date | None
     raised: tuple[RaisedItem, ...]
     suppressed: int
+    complementary: int = 0
 
     @property
     def withheld(self) -> str:
         """The line saying what was withheld."""
-        return public.withheld_note(self.k, self.suppressed, "figures")
+        return public.withheld_note(
+            self.k, self.suppressed, "figures", self.complementary
+        )
+
+    @property
+    def total_text(self) -> str:
+        """The area's 12-month total as shown (the map shows the same figure)."""
+        row = self.areas.loc[self.areas["area_id"] == self.area_id]
+        return str(row["n_text"].iloc[0]) if len(row) else ""
 
     @property
     def title(self) -> str:
@@ -178,11 +186,7 @@ def build_watch_report(
     'Thefts from vehicles'
     """
     meta = read_meta(con)
-    levels = list(meta.get("levels", []))
-    if level not in levels or not _LEVEL.match(level):
-        raise WatchReportError(
-            f"level was {level!r} but is expected to be one of {levels}"
-        )
+    check_level(meta, level)
     k = public.public_k(meta) if k is None else k
     areas = read_areas(con, level)
     if str(area_id) not in set(areas["area_id"]):
@@ -190,42 +194,124 @@ def build_watch_report(
             f"area {area_id!r} is not a {level} of the store; "
             f"examples: {sorted(areas['area_id'])[:5]}"
         )
+    as_of = store_as_of(meta)
+    area_id = str(area_id)
+    shown = neighbourhood_of(areas, area_id, str(meta.get("analysis_crs", "EPSG:3857")))
+    counts = area_totals(con, level, as_of)
+    shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
+    panels = area_panels(con, level, area_id, as_of, k, load_gaps(con))
+    return assemble_report(level, area_id, as_of, k, shown, panels)
+
+
+@dataclass(frozen=True)
+class AreaPanels:
+    """One area's panels: top problems, months (public-safe) and its 12-month total."""
+
+    problems: tuple[Problem, ...]
+    monthly: pd.DataFrame
+    total: object
+    last_meeting: date | None
+    raised: tuple[RaisedItem, ...]
+
+
+def check_level(meta: dict, level: str) -> None:
+    """Raise :class:`WatchReportError` unless ``level`` is a level of the store."""
+    levels = list(meta.get("levels", []))
+    if level not in levels or not _LEVEL.match(level):
+        raise WatchReportError(
+            f"level was {level!r} but is expected to be one of {levels}"
+        )
+
+
+def store_as_of(meta: dict) -> date:
+    """The store's last day of data (``meta.as_of``)."""
     as_of_value = meta.get("as_of")
     if not as_of_value:
         raise WatchReportError(
             "the store has no incidents (no `as_of` in its metadata); build it first"
         )
-    as_of = date.fromisoformat(str(as_of_value))
-    area_id = str(area_id)
-    shown = neighbourhood_of(areas, area_id, str(meta.get("analysis_crs", "EPSG:3857")))
-    start = trailing(as_of, MAP_DAYS).start
-    counts = _area_counts(con, level, start, as_of)
-    shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
-    shown = public.public_counts(shown, k)
-    problems = _top_problems(con, level, area_id, as_of, k)
-    monthly = _mark_gaps(
-        public.public_counts(_monthly(con, level, area_id, as_of), k), load_gaps(con)
-    )
+    return date.fromisoformat(str(as_of_value))
+
+
+def report_window(as_of: date) -> tuple[date, date]:
+    """The 12 calendar months ending with ``as_of``'s: the map's and the monthly
+    panel's window, so the map's count of an area is the total of its months."""
+    first = (pd.Timestamp(as_of).to_period("M") - (MONTHS - 1)).to_timestamp().date()
+    return first, as_of
+
+
+def area_totals(
+    con: duckdb.DuckDBPyConnection, level: str, as_of: date
+) -> pd.DataFrame:
+    """Public incidents per area of ``level`` in :func:`report_window`: ``area_id, n``
+    (raw counts: mask them with :func:`assemble_report`)."""
+    return _area_counts(con, level, *report_window(as_of))
+
+
+def area_panels(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area_id: str,
+    as_of: date,
+    k: int,
+    gaps: pd.DataFrame,
+) -> AreaPanels:
+    """The panels of one area, with complementary suppression of its months
+    against its 12-month total (:func:`pipelines.community.public.protect_total`)."""
+    raw = _monthly(con, level, area_id, as_of)
+    monthly = _mark_gaps(public.public_counts(raw, k), gaps)
+    monthly, total = public.protect_total(monthly, k, raw["n"])
     last_meeting, raised = _raised(con, level, area_id, as_of, k)
+    return AreaPanels(
+        _top_problems(con, level, area_id, as_of, k),
+        monthly,
+        total,
+        last_meeting,
+        raised,
+    )
+
+
+def assemble_report(
+    level: str,
+    area_id: str,
+    as_of: date,
+    k: int,
+    shown: gpd.GeoDataFrame,
+    panels: AreaPanels,
+) -> WatchReport:
+    """A :class:`WatchReport` from the area's neighbourhood (``area_id, name,
+    role, geometry, n``; raw or masked counts) and its panels.
+
+    The selected area's map count is its 12-month total as protected with its
+    months; the full store (:func:`build_watch_report`) and the public store
+    (:mod:`pipelines.community.public_store`) both end here.
+    """
+    shown = public.public_counts(shown, k)
+    selected = shown["area_id"] == area_id
+    shown.loc[selected, "n"] = panels.total
+    shown.loc[selected, "n_text"] = public.public_count_text(panels.total, k)
+    shown.loc[selected, "n_suppressed"] = public.is_missing(panels.total)
+    monthly = panels.monthly
     suppressed = int(shown["n_suppressed"].sum() + monthly["n_suppressed"].sum())
     suppressed += sum(
         p.last28_text.startswith("fewer") + p.prior28_text.startswith("fewer")
-        for p in problems
+        for p in panels.problems
     )
-    name = str(areas.loc[areas["area_id"] == area_id, "name"].iloc[0])
+    name = str(shown.loc[selected, "name"].iloc[0])
     return WatchReport(
         level=level,
         area_id=area_id,
         area_name=name,
         as_of=as_of,
         k=k,
-        areas=gpd.GeoDataFrame(shown, geometry="geometry", crs=areas.crs),
-        map_window=(start, as_of),
-        problems=problems,
+        areas=gpd.GeoDataFrame(shown, geometry="geometry", crs=shown.crs),
+        map_window=report_window(as_of),
+        problems=panels.problems,
         monthly=monthly,
-        last_meeting=last_meeting,
-        raised=raised,
+        last_meeting=panels.last_meeting,
+        raised=panels.raised,
         suppressed=suppressed,
+        complementary=int(monthly["n_withheld"].sum()),
     )
 
 
@@ -339,7 +425,7 @@ def _monthly(
     con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date
 ) -> pd.DataFrame:
     """Public incidents per calendar month, the 12 months ending with ``as_of``'s."""
-    first = (pd.Timestamp(as_of).to_period("M") - (MONTHS - 1)).to_timestamp().date()
+    first = report_window(as_of)[0]
     rows = con.execute(
         "SELECT date_trunc('month', occurred_at)::DATE AS month, count(*)::BIGINT AS n "
         f"FROM crimes WHERE {public.public_incident_clause()} "

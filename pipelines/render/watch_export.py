@@ -105,6 +105,10 @@ def panels_html(report: WatchReport) -> str:
         f"<td>{public.mark_count(m.n_text)}</td></tr>"
         for m in report.monthly.itertuples(index=False)
     )
+    rows += (
+        "<tr class='bp-total'><th>12 months</th><td></td>"
+        f"<td>{public.mark_count(report.total_text)}</td></tr>"
+    )
     raised = "".join(
         f"<li><strong>{esc(r.label)}</strong> ({esc(r.status)}). {esc(r.since)}</li>"
         for r in report.raised
@@ -298,7 +302,7 @@ def _month_panel(ax, report: WatchReport) -> None:  # noqa: ANN001
     ax.set_yticks([])
     ax.set_ylim(0, max(float(values.max()), 1.0) * 1.25)  # room for the numbers
     ax.set_title(
-        "Incidents per month, last 12 months",
+        f"Incidents per month, last 12 months: {report.total_text} in all",
         fontsize=24,
         fontweight="bold",
         loc="left",

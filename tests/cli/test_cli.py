@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["build", "ingest", "serve", "demo", "check", "simulate-cad"]
+COMMANDS = ["build", "ingest", "serve", "demo", "check", "simulate-cad", "publish"]
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 
