@@ -6,7 +6,7 @@ count below ``k`` that is shown, a hidden count whose value is stored, or a
 NULL count not flagged withheld; a sensitive or unknown category; text that
 names a sensitive category or shows a small count; a geometry that is not a
 polygon; a total that, minus its shown parts, gives a count below ``k``
-(complementary suppression, as :func:`pipelines.community.public.audit_parts_total`).
+(complementary suppression, as :func:`pipelines.community.public_audit.audit_parts_total`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import shapely
 
-from pipelines.community import public
+from pipelines.community import public, public_audit
 
 FORBIDDEN_PARTS = (
     "address",
@@ -129,7 +129,7 @@ def _texts(name: str, frame: pd.DataFrame, k: int) -> list[str]:
         if column == "category" or not pd.api.types.is_object_dtype(frame[column]):
             continue
         values = {v for v in frame[column].dropna() if isinstance(v, str)}
-        found = public.audit_public_payload(
+        found = public_audit.audit_public_payload(
             "\n".join(sorted(values)), k=k, context="text"
         )
         out += [f"table {name}, column {column}: {p}" for p in found]

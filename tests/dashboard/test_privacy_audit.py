@@ -24,7 +24,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from pipelines.community import public
+from pipelines.community import public_audit
 from pipelines.community.watch_report import build_watch_report
 from pipelines.render.offline_export import watch_meeting_html
 from pipelines.render.watch_export import figure_texts, static_figure
@@ -83,18 +83,24 @@ def audit_payloads(
     """Every rule broken by one page's payloads (empty list: public-safe)."""
     problems = []
     for html in p.maps:
-        problems += public.audit_public_payload(html, forbidden, k, data_strings=names)
+        problems += public_audit.audit_public_payload(
+            html, forbidden, k, data_strings=names
+        )
         problems += audit_map_features(html)
     for text in p.markdown:
-        problems += public.audit_public_payload(
+        problems += public_audit.audit_public_payload(
             strip_css(text), forbidden, k, data_strings=names, context="markdown"
         )
     for spec in p.chart_specs:
-        problems += public.audit_public_payload(spec, forbidden, k, data_strings=names)
+        problems += public_audit.audit_public_payload(
+            spec, forbidden, k, data_strings=names
+        )
     for frame in [*p.chart_data, *p.frames]:
-        problems += public.audit_frame(frame.select_dtypes("number"), k)
+        problems += public_audit.audit_frame(frame.select_dtypes("number"), k)
         text = frame.select_dtypes(exclude="number").to_csv(index=False)
-        problems += public.audit_public_payload(text, forbidden, k, context="markdown")
+        problems += public_audit.audit_public_payload(
+            text, forbidden, k, context="markdown"
+        )
     problems += [
         f"remote asset {u}" for u in p.links if u.startswith(("http:", "https:"))
     ]
@@ -149,7 +155,7 @@ def test_the_audit_store_really_masks_escapes_and_hides(router, rules):
             router, {"mode": "present", "level": "neighborhood", "area": AREA}
         )
     )
-    html = public.decode_script_text(p.maps[0])
+    html = public_audit.decode_script_text(p.maps[0])
     assert "&lt;img src=x onerror=alert(1)&gt; Park &amp; &quot;Co&quot;" in html
     assert "fewer than 40" in html
     assert any("fewer than 40" in m for m in p.markdown)
@@ -164,11 +170,13 @@ def test_exports_are_public_safe(store, rules, level, area_id):
         report = build_watch_report(con, level, area_id)
     assert report.k == K
     page = watch_meeting_html(report)
-    assert public.audit_public_payload(page, forbidden, K, data_strings=names) == []
+    assert (
+        public_audit.audit_public_payload(page, forbidden, K, data_strings=names) == []
+    )
     assert audit_map_features(page) == []
     assert SECRET_NOTE not in page and "https://unpkg" not in page
     texts = "\n".join(figure_texts(static_figure(report)))
-    assert public.audit_public_payload(texts, forbidden, K, context="text") == []
+    assert public_audit.audit_public_payload(texts, forbidden, K, context="text") == []
     assert report.withheld in texts
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.catalog import DASHBOARD_APP, PUBLIC_APP, REPO_ROOT
-from pipelines.community import public
+from pipelines.community import public_audit
 from pipelines.community.publish import publish_public_store
 
 ANALYST_PAGES = sorted((DASHBOARD_APP.parent / "app_pages").glob("*.py"))
@@ -51,7 +51,7 @@ def test_the_public_watch_page_shows_the_report_from_the_public_store(
     assert any(t.startswith("Not shown: offences") for t in texts)
     assert not at.get("download_button")  # no exports on the public server
     page_text = "\n".join(texts)
-    assert not public.audit_public_payload(page_text, context="markdown")
+    assert not public_audit.audit_public_payload(page_text, context="markdown")
 
 
 def test_the_public_app_refuses_a_full_store(sample_store, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from pipelines.community import public
+from pipelines.community import public, public_audit
 from pipelines.community.watch_report import WatchReportError
 from pipelines.render.map_labels import label_point, label_points
 from pipelines.render.offline_export import (
@@ -62,7 +62,7 @@ def test_public_map_legend_is_large_and_never_shows_a_small_count():
     html = make_public_map(_areas(), 3).get_root().render()
     assert "font-size: 26px" in html and "fewer than 3" in html
     legend = re.search(r'class="bp-legend".*?</div>\s*</div>', html, re.S).group(0)
-    assert public.audit_public_payload(legend, [], 3) == []
+    assert public_audit.audit_public_payload(legend, [], 3) == []
 
 
 def test_public_map_refuses_points():

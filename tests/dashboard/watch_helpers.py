@@ -13,7 +13,7 @@ import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from pipelines.catalog import DASHBOARD_APP
-from pipelines.community import public
+from pipelines.community import public_audit
 
 WATCH_PAGE = DASHBOARD_APP.parent / "app_pages" / "watch_meeting.py"
 _ADD_PAGE = (
@@ -107,7 +107,7 @@ def forbidden_from_store(store: Path) -> list[str]:
         names = [
             r[0] for r in con.execute("SELECT DISTINCT name FROM areas").fetchall()
         ]
-    return public.forbidden_strings(values, allowed=names)
+    return public_audit.forbidden_strings(values, allowed=names)
 
 
 def data_strings(store: Path) -> list[str]:

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.community import public
+from pipelines.community import public, public_audit
 from pipelines.community.watch_report import build_watch_report
 
 # Twelve months, the last one below k=3: total 97, the eleven shown add to 95.
@@ -41,7 +41,7 @@ def test_no_sample_area_total_reveals_a_hidden_month(sample_store, k):
                 assert difference is None or difference >= k, (area, k)
             else:
                 assert difference == 0, (area, k)
-            assert not public.audit_parts_total(
+            assert not public_audit.audit_parts_total(
                 report.monthly["n"], report.areas.set_index("area_id").loc[area, "n"], k
             )
 
@@ -89,22 +89,24 @@ def test_gap_cells_count_as_hidden():
 
 def test_audit_flags_a_total_that_reveals_a_hidden_part():
     shown = pd.Series([10, 9, 9, 9, 9, 9, 9, 9, 8, 7, 7, None], dtype="Int64")
-    problems = public.audit_parts_total(shown, 97, 3)
+    problems = public_audit.audit_parts_total(shown, 97, 3)
     assert problems and "97" in problems[0] and "2" in problems[0]
-    assert not public.audit_parts_total(shown.mask(shown.index == 9), 97, 3)
-    assert public.audit_frame(pd.DataFrame({"n": shown}), 3, total=97, column="n")
+    assert not public_audit.audit_parts_total(shown.mask(shown.index == 9), 97, 3)
+    assert public_audit.audit_frame(pd.DataFrame({"n": shown}), 3, total=97, column="n")
 
 
 def test_audit_flags_a_total_that_says_every_hidden_part_is_zero():
     shown = pd.Series([None, 5, 6], dtype="Int64")
-    assert public.audit_parts_total(shown, 11, 3)
-    assert not public.audit_parts_total(pd.Series([5, 6]), 11, 3)
-    assert not public.audit_parts_total(shown, None, 3)
+    assert public_audit.audit_parts_total(shown, 11, 3)
+    assert not public_audit.audit_parts_total(pd.Series([5, 6]), 11, 3)
+    assert not public_audit.audit_parts_total(shown, None, 3)
 
 
 def test_audit_of_a_payload_checks_parts_and_totals():
     parts = ["10", "9", "9", "9", "9", "9", "9", "9", "8", "7", "7", "fewer than 3"]
-    problems = public.audit_public_payload("<p>ok</p>", parts_totals=[(parts, "97")])
+    problems = public_audit.audit_public_payload(
+        "<p>ok</p>", parts_totals=[(parts, "97")]
+    )
     assert any("total 97" in p for p in problems)
 
 
@@ -118,12 +120,14 @@ def test_rendered_panels_pass_the_parts_and_total_audit(sample_store):
     html = panels_html(report)
     assert f'<span class="{public.COUNT_CLASS}">97</span>' in html
     assert "show as “withheld” so that no hidden count" in report.withheld
-    assert not public.audit_public_payload(
+    assert not public_audit.audit_public_payload(
         html, k=3, parts_totals=[(parts, report.total_text)]
     )
     # The export (eleven shown months adding to 95, total 97) fails it.
     before = [str(v) for v in MONTHS[:-1]] + ["fewer than 3"]
-    problems = public.audit_public_payload(html, k=3, parts_totals=[(before, "97")])
+    problems = public_audit.audit_public_payload(
+        html, k=3, parts_totals=[(before, "97")]
+    )
     assert problems == [
         "total 97 minus the shown parts (95) leaves 2 for 1 hidden part(s): a count "
         "below 3 can be worked out; hide more parts or withhold the total "

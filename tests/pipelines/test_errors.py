@@ -9,7 +9,7 @@ import pytest
 from geo import io as geo_io
 from geo import safe_zip
 from pipelines import errors
-from pipelines.community import beat_plans, priorities, public, watch_report
+from pipelines.community import beat_plans, priorities, public_audit, watch_report
 from pipelines.ingest import agreement
 
 DOMAIN = [
@@ -32,7 +32,7 @@ def test_every_domain_exception_has_the_one_base(cls: type) -> None:
 def test_old_import_paths_name_the_same_classes() -> None:
     assert geo_io.AreaLayerError is errors.AreaLayerError
     assert safe_zip.ArchiveError is errors.ArchiveError
-    assert public.PublicSafetyError is errors.PublicSafetyError
+    assert public_audit.PublicSafetyError is errors.PublicSafetyError
     assert watch_report.WatchReportError is errors.WatchReportError
     assert priorities.ConcernError is errors.ConcernError
     assert beat_plans.PlanError is errors.PlanError

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pipelines import store
-from pipelines.community import public
+from pipelines.community import public, public_audit
 
 ADDRESS = "4000 N NEWSTEAD AVE"
 
@@ -63,11 +63,11 @@ def test_public_incident_clause_drops_flagged_and_sensitive_rows():
 def test_withheld_note_says_what_was_left_out_without_naming_sensitive_categories():
     note = public.withheld_note(3, 2, "areas")
     assert "2 areas had fewer than 3" in note and "sensitive" in note
-    assert public.audit_public_payload(note, [ADDRESS], 3) == []
+    assert public_audit.audit_public_payload(note, [ADDRESS], 3) == []
 
 
 def test_forbidden_strings_skip_short_and_numeric_values_and_public_names():
-    found = public.forbidden_strings(
+    found = public_audit.forbidden_strings(
         ["4000 N Newstead  Ave", "219", "", None, "TOWER GROVE PARK"],
         allowed=["Tower Grove Park"],
     )
@@ -81,7 +81,8 @@ def test_audit_passes_a_safe_payload():
         "fewer than 3 incidents; 12 incidents in the last 28 days"
     )
     assert (
-        public.audit_public_payload(safe, [ADDRESS], 3, data_strings=["O'Fallon"]) == []
+        public_audit.audit_public_payload(safe, [ADDRESS], 3, data_strings=["O'Fallon"])
+        == []
     )
 
 
@@ -102,35 +103,39 @@ def test_audit_passes_a_safe_payload():
     ],
 )
 def test_audit_fails_each_kind_of_unsafe_payload(unsafe, problem):
-    problems = public.audit_public_payload(
+    problems = public_audit.audit_public_payload(
         unsafe, [ADDRESS], 3, data_strings=["<b>O'Fallon</b>"]
     )
     assert any(problem in p for p in problems), problems
-    with pytest.raises(public.PublicSafetyError, match="payload is not public-safe"):
-        public.assert_public_safe(
+    with pytest.raises(public_audit.PublicSafetyError, match="payload is not public-safe"):
+        public_audit.assert_public_safe(
             unsafe, [ADDRESS], 3, data_strings=["<b>O'Fallon</b>"]
         )
 
 
 def test_address_inside_a_longer_word_is_not_a_false_alarm():
-    assert public.audit_public_payload("X4000 N NEWSTEAD AVENUE", [ADDRESS], 3) == []
+    assert (
+        public_audit.audit_public_payload("X4000 N NEWSTEAD AVENUE", [ADDRESS], 3) == []
+    )
 
 
 def test_markdown_context_only_requires_angle_brackets_escaped():
     assert (
-        public.audit_public_payload(
+        public_audit.audit_public_payload(
             "O'Fallon & Co", [], 3, context="markdown", data_strings=["O'Fallon & Co"]
         )
         == []
     )
-    assert public.audit_public_payload(
+    assert public_audit.audit_public_payload(
         "<i>x</i>", [], 3, context="markdown", data_strings=["<i>x</i>"]
     )
 
 
 def test_audit_frame_flags_small_integer_cells():
-    assert public.audit_frame(pd.DataFrame({"Area": ["a"], "Incidents": [2]}), 3)
+    assert public_audit.audit_frame(pd.DataFrame({"Area": ["a"], "Incidents": [2]}), 3)
     assert (
-        public.audit_frame(pd.DataFrame({"Area": ["a"], "Shown": ["fewer than 3"]}), 3)
+        public_audit.audit_frame(
+            pd.DataFrame({"Area": ["a"], "Shown": ["fewer than 3"]}), 3
+        )
         == []
     )

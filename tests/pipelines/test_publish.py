@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines import schema as s
-from pipelines.community import public
+from pipelines.community import public_audit
 from pipelines.community.public_store import read_public_report
 from pipelines.community.publish import (
     TABLES,
@@ -238,4 +238,4 @@ def test_audit_messages_name_table_and_column():
         "table t, column lat: named like an incident field" in p for p in problems
     )
     assert any("NULL count(s) not flagged withheld" in p for p in problems)
-    assert public.audit_parts_total(["5", "withheld"], "6", K)
+    assert public_audit.audit_parts_total(["5", "withheld"], "6", K)
