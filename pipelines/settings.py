@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from geo.crs import check_projected_metres
 from pipelines import validate
+from pipelines.analysis_settings import AnalysisSettings, parse_analysis_settings
 from pipelines.errors import ConfigError
 
 
@@ -60,18 +61,6 @@ class LevelConfig:
 
 
 @dataclass(frozen=True)
-class AnalysisSettings:
-    """Hotspot, ranking and back-test parameters (``[hotspots]``, ``[rankings]``,
-    ``[harm]`` and ``[backtest]`` in the config); defaults in the dataclasses of
-    :mod:`pipelines.analysis.hotspots`, :mod:`pipelines.analysis.rankings`, :mod:`pipelines.analysis.backtest`."""
-
-    hotspots: dict = field(default_factory=dict)
-    ranking_weights: dict = field(default_factory=dict)
-    harm: dict = field(default_factory=dict)
-    backtest: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything a build needs, loaded once and passed to each step."""
 
@@ -86,7 +75,7 @@ class Settings:
     tiles: str | None = None
     tiles_attribution: str | None = None
     config_path: Path | None = None
-    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    analysis: AnalysisSettings = AnalysisSettings()
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -107,8 +96,10 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
     Raises
     ------
     ConfigError
-        If the file is missing, malformed, names missing files, or defines the
-        levels inconsistently.
+        If the file is missing, malformed, names missing files, defines the
+        levels inconsistently, or an analysis section (``[hotspots]``,
+        ``[rankings.weights]``, ``[harm]``, ``[backtest]``) has an unknown key
+        or a value of the wrong type.
 
     Example
     -------
@@ -155,15 +146,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
             "attribution", "Map tiles: your tile server"
         ),
         config_path=path,
-        analysis=AnalysisSettings(
-            hotspots=dict(doc.get("hotspots", {})),
-            ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
-            harm={
-                str(k): validate.number(doc["harm"], k, 0, "[harm]", path)
-                for k in doc.get("harm", {})
-            },
-            backtest=dict(doc.get("backtest", {})),
-        ),
+        analysis=parse_analysis_settings(doc, path),
     )
 
 

@@ -9,7 +9,6 @@ window, the permutations and the seed it was computed with.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,40 +23,11 @@ from geo.hotspots import NEIGHBOURHOOD, gi_star, grid_weights
 from geo.knox import DEFAULT_SPACE_EDGES, DEFAULT_TIME_EDGES, knox_test
 from pipelines import schema as s
 from pipelines.analysis.periods import block_codes, last_complete_month, month_codes
+from pipelines.analysis_settings import HotspotSettings
 
 log = logging.getLogger(__name__)
 
 INCIDENT_COLUMNS = (s.X, s.Y, s.OCCURRED_AT, s.CATEGORY)
-
-
-@dataclass(frozen=True)
-class HotspotSettings:
-    """How the hotspot cells are computed.
-
-    ``cell_size_m`` is for the build's :func:`build_grid` call. The defaults of
-    150 m cells and a 100 m kernel follow the St. Louis 2015-2019 back-test
-    (:mod:`pipelines.analysis.backtest`): at 150 m, kernels of 75-100 m forecast about as
-    well as the 12-month counts, wider ones markedly worse.
-
-    ``permutations`` apply to the all-crimes map only (esda's permutation
-    p-values cost ~0.7 s per map on 7,000 cells and do not drive significance);
-    the per-category maps use ``category_permutations``. The emerging hot spot
-    analysis (one Gi* per month) runs for ``emerging_categories`` only: about
-    0.3 s each on 7,000 cells and 24 months.
-    """
-
-    cell_size_m: float = 150.0
-    window_days: int = 365
-    permutations: int = 999
-    category_permutations: int = 0
-    seed: int = 12345
-    kde_bandwidth_m: float = 100.0
-    kde_edge_correct: bool = False
-    emerging_months: int = 24
-    emerging_categories: tuple[str, ...] = (s.ALL_CATEGORIES,)
-    emerging_alpha: float = 0.05
-    trend_alpha: float = 0.05
-    min_incidents: int = 20
 
 
 def jurisdiction_polygon(

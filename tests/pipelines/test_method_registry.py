@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.analysis.backtest import (
-    BacktestSettings,
+    resolve_methods,
     run_backtest,
     summarize_backtest,
 )
@@ -32,6 +32,7 @@ from pipelines.analysis.methods import (
     register_method,
     unregister_method,
 )
+from pipelines.analysis_settings import BacktestSettings
 from pipelines.catalog import DASHBOARD_APP
 from tests.pipelines.test_backtest import AS_OF, GRID, SETTINGS, fixture_incidents
 from tests.pipelines.toy_statistic import recent_counts
@@ -57,7 +58,8 @@ def test_a_registered_method_is_scored_by_the_back_test(toy):
     settings = BacktestSettings(
         periods=2, history_months=3, coverages=(0.01,), categories=("all",)
     )
-    assert settings.methods[-1] == "toy_3m"
+    assert settings.methods is None  # every registered method, when it runs
+    assert resolve_methods(settings).methods[-1] == "toy_3m"
     table = run_backtest(fixture_incidents(), GRID, AS_OF, settings)
     row = table[
         (table["method"] == "toy_3m") & (table["period_start"] == "2019-11-01")
