@@ -27,9 +27,9 @@ from pipelines.analysis.profiles import build_profiles
 from pipelines.analysis.refresh import refresh_analysis
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.community.user_tables import carry_over, copy_before_swap
+from pipelines.identity import RecordIdentity
 from pipelines.ingest.agreement import enforce_agreement
 from pipelines.ingest.areas import agreement_dict
-from pipelines.ingest.dedupe import RecordIdentity
 from pipelines.ingest.derive import derive_incidents
 from pipelines.ingest.placeholders import source_origins
 from pipelines.ingest.quality import file_quality

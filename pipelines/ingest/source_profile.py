@@ -16,7 +16,7 @@ import pandas as pd
 from geo.crs import check_crs
 from pipelines import schema, validate
 from pipelines.errors import ConfigError
-from pipelines.ingest.dedupe import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
+from pipelines.identity import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
 from pipelines.ingest.filters import RowFilter, parse_filter
 
 LOCATION_TEXT = "location"  # one text column holding a point: "(lat, lon)", etc.
