@@ -10,7 +10,7 @@ not import the analysis room; the algorithms that take them stay in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -184,19 +184,22 @@ def parse_analysis_settings(doc: dict, path: Path) -> AnalysisSettings:
     >>> parse_analysis_settings(doc, Path("c.toml")).hotspots.cell_size_m
     200
     """
-    hot = _build(HotspotSettings, _table(doc, "hotspots", path), f"{path}: [hotspots]")
+    hot = validate.like_defaults(
+        HotspotSettings, _table(doc, "hotspots", path), path, "[hotspots]"
+    )
     rankings = _table(doc, "rankings", path)
-    weights = _build(
+    weights = validate.like_defaults(
         RankingWeights,
         _table(rankings, "weights", path, "[rankings.weights]"),
-        f"{path}: [rankings.weights]",
+        path,
+        "[rankings.weights]",
     )
     rank = RankingSettings(weights=weights, harm=_harm(doc, path))
     back_config = dict(_table(doc, "backtest", path))
     enabled = back_config.pop("enabled", True)
     back_config.setdefault("categories", list(BACKTEST_CATEGORIES))
     back = (
-        _build(BacktestSettings, back_config, f"{path}: [backtest]")
+        validate.like_defaults(BacktestSettings, back_config, path, "[backtest]")
         if enabled
         else None
     )
@@ -210,13 +213,9 @@ def parse_analysis_settings(doc: dict, path: Path) -> AnalysisSettings:
 
 def _table(doc: dict, key: str, path: Path, where: str | None = None) -> dict:
     """``doc[key]`` (empty when absent), which must be a table."""
-    value = doc.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(
-            f"{path}: {where or f'[{key}]'} must be a table of settings; "
-            f"found {value!r}"
-        )
-    return value
+    return validate.table(
+        doc.get(key, {}), path, where or f"[{key}]", "a table of settings"
+    )
 
 
 def _harm(doc: dict, path: Path) -> tuple[tuple[str, float], ...]:
@@ -235,48 +234,3 @@ def _harm(doc: dict, path: Path) -> tuple[tuple[str, float], ...]:
         raise ConfigError(
             f"{path}: [harm] {exc}; set a weight of 0 or more (in days)"
         ) from exc
-
-
-def _build(cls, values: dict, where: str):
-    defaults = cls()
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        raise ConfigError(
-            f"{where} has unknown key(s) {unknown}; expected some of {sorted(names)}"
-        )
-    converted = {}
-    for key, value in values.items():
-        default = getattr(defaults, key)
-        converted[key] = _checked(value, default, f"{where} `{key}`")
-    return replace(defaults, **converted)
-
-
-def _checked(value, default, where: str):
-    """``value`` in the type of ``default`` (numbers, text, lists), or ConfigError.
-
-    A default of None stands for a list (``[backtest] methods``: all methods).
-    """
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, int | float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    elif default is None or isinstance(default, tuple):
-        ok = isinstance(value, list)
-        value = tuple(value) if ok else value
-    else:
-        ok = isinstance(value, type(default))
-    if not ok:
-        like = "" if default is None else f" like {default!r}"
-        raise ConfigError(f"{where} must be {_kind(default)}{like}; found {value!r}")
-    return value
-
-
-def _kind(default) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, int | float):
-        return "a number"
-    if default is None or isinstance(default, tuple):
-        return "a list"
-    return "text"

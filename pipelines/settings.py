@@ -152,12 +152,13 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:
     profile = _resolve(base, validate.text(item, "profile", "[[sources]]", path))
-    patterns = item.get("files", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-        raise ConfigError(
-            f"{path}: [[sources]] `files` must be a list of file patterns, e.g. "
-            f'files = ["exports/*.csv"]; found {patterns!r}'
-        )
+    patterns = validate.text_list(
+        item.get("files", []),
+        path,
+        "[[sources]] `files`",
+        'a list of file patterns, e.g. files = ["exports/*.csv"]',
+        allow_empty=True,
+    )
     files: list[Path] = []
     for pattern in patterns:
         matched = sorted(glob.glob(str(_resolve(base, pattern))))
