@@ -24,16 +24,12 @@ from pipelines import schema as s
 from pipelines import store
 from pipelines.analysis.gaps import refresh_gaps
 from pipelines.analysis.profiles import build_profiles
-from pipelines.analysis.refresh import (
-    AnalysisConfig,
-    parse_analysis_settings,
-    refresh_analysis,
-)
+from pipelines.analysis.refresh import refresh_analysis
 from pipelines.catalog import load_finest_layer, load_population
 from pipelines.community.user_tables import carry_over, copy_before_swap
+from pipelines.identity import RecordIdentity
 from pipelines.ingest.agreement import enforce_agreement
 from pipelines.ingest.areas import agreement_dict
-from pipelines.ingest.dedupe import RecordIdentity
 from pipelines.ingest.derive import derive_incidents
 from pipelines.ingest.placeholders import source_origins
 from pipelines.ingest.quality import file_quality
@@ -149,7 +145,6 @@ def run_build(
     # Fail on a bad profile, setting or area layer before anything is read.
     for source in {source.profile for source, _ in work}:
         load_source_profile(source)
-    parsed = parse_analysis_settings(settings)
     finest = load_finest_layer(settings)
     leftovers = tuple(
         lo.describe() for lo in store.remove_stale_builds(settings.store_path)
@@ -173,7 +168,7 @@ def run_build(
                 | {src.profile for src, _ in work}
             )
             report = _derive(
-                con, settings, finest, progress, origins, allow_low_agreement, parsed
+                con, settings, finest, progress, origins, allow_low_agreement
             )
     except _Unchanged:
         return BuildReport(
@@ -222,10 +217,8 @@ def _derive(
     progress: Progress,
     origins: dict[str, tuple[float, float]],
     allow_low_agreement: bool = False,
-    parsed: AnalysisConfig | None = None,
 ) -> dict:
-    """Recompute every derived table from all staged rows (``parsed``: the
-    analysis settings, parsed once by :func:`run_build`)."""
+    """Recompute every derived table from all staged rows."""
     progress("Assigning areas", 0, 3)
     derived = derive_incidents(
         con,
@@ -258,7 +251,7 @@ def _derive(
     gaps = refresh_gaps(con, settings.level_names[0])
     progress("Hotspots, rankings, back-test", 2, 3)
     carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
-    analysis = refresh_analysis(con, settings, finest, area_table, as_of, parsed)
+    analysis = refresh_analysis(con, settings, finest, area_table, as_of)
     refresh_workload(con, settings)
     store.replace_table(con, "label_agreement", derived.agreement)
     store.write_meta(

@@ -17,6 +17,7 @@ from pathlib import Path
 from geo.crs import check_projected_metres
 from pipelines import validate
 from pipelines.access.policy import ROLES
+from pipelines.analysis_settings import AnalysisSettings, parse_analysis_settings
 from pipelines.errors import ConfigError
 
 
@@ -60,18 +61,6 @@ class LevelConfig:
         return self.from_label
 
 
-@dataclass(frozen=True)
-class AnalysisSettings:
-    """Hotspot, ranking and back-test parameters (``[hotspots]``, ``[rankings]``,
-    ``[harm]`` and ``[backtest]`` in the config); defaults in the dataclasses of
-    :mod:`pipelines.analysis.hotspots`, :mod:`pipelines.analysis.rankings`, :mod:`pipelines.analysis.backtest`."""
-
-    hotspots: dict = field(default_factory=dict)
-    ranking_weights: dict = field(default_factory=dict)
-    harm: dict = field(default_factory=dict)
-    backtest: dict = field(default_factory=dict)
-
-
 AUTH_METHODS: tuple[str, ...] = ("local", "oidc", "none")
 
 
@@ -108,7 +97,7 @@ class Settings:
     tiles: str | None = None
     tiles_attribution: str | None = None
     config_path: Path | None = None
-    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    analysis: AnalysisSettings = AnalysisSettings()
     auth: AuthSettings = field(default_factory=AuthSettings)
     audit_path: Path | None = None
     audit_retention_days: int = 365
@@ -139,8 +128,10 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
     Raises
     ------
     ConfigError
-        If the file is missing, malformed, names missing files, or defines the
-        levels inconsistently.
+        If the file is missing, malformed, names missing files, defines the
+        levels inconsistently, or an analysis section (``[hotspots]``,
+        ``[rankings.weights]``, ``[harm]``, ``[backtest]``) has an unknown key
+        or a value of the wrong type.
 
     Example
     -------
@@ -188,15 +179,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
             "attribution", "Map tiles: your tile server"
         ),
         config_path=path,
-        analysis=AnalysisSettings(
-            hotspots=dict(doc.get("hotspots", {})),
-            ranking_weights=dict(doc.get("rankings", {}).get("weights", {})),
-            harm={
-                str(k): validate.number(doc["harm"], k, 0, "[harm]", path)
-                for k in doc.get("harm", {})
-            },
-            backtest=dict(doc.get("backtest", {})),
-        ),
+        analysis=parse_analysis_settings(doc, path),
         auth=_auth(_table(doc, "auth", path), base, path),
         audit_path=_resolve(base, validate.text(audit, "path", "[audit]", path))
         if "path" in audit
@@ -224,7 +207,9 @@ def _auth(section: dict, base: Path, path: Path) -> AuthSettings:
         else "beatprofile-users.json"
     )
     return AuthSettings(
-        method=validate.choice(section, "method", "none", AUTH_METHODS, "[auth]", path),
+        method=validate.keyed_choice(
+            section, "method", "none", AUTH_METHODS, "[auth]", path
+        ),
         users_file=_resolve(base, users_file),
         idle_minutes=validate.whole_number(section, "idle_minutes", 30, "[auth]", path),
         lockout_attempts=validate.whole_number(
@@ -263,12 +248,13 @@ def _oidc_roles(table: dict, path: Path) -> dict[str, tuple[str, ...]]:
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:
     profile = _resolve(base, validate.text(item, "profile", "[[sources]]", path))
-    patterns = item.get("files", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-        raise ConfigError(
-            f"{path}: [[sources]] `files` must be a list of file patterns, e.g. "
-            f'files = ["exports/*.csv"]; found {patterns!r}'
-        )
+    patterns = validate.text_list(
+        item.get("files", []),
+        path,
+        "[[sources]] `files`",
+        'a list of file patterns, e.g. files = ["exports/*.csv"]',
+        allow_empty=True,
+    )
     files: list[Path] = []
     for pattern in patterns:
         matched = sorted(glob.glob(str(_resolve(base, pattern))))

@@ -1,6 +1,9 @@
 """One validator for every TOML file the tool reads: the department config
-(:mod:`pipelines.settings`), source profiles (:mod:`pipelines.ingest.source_profile`)
-and the simulation config (:mod:`pipelines.workload.simulation.config_file`).
+(:mod:`pipelines.settings`, with its analysis sections in
+:mod:`pipelines.analysis_settings`), source profiles
+(:mod:`pipelines.ingest.source_profile`, with its ``[filter]`` in
+:mod:`pipelines.ingest.filters` and ``[identity]``) and the simulation config
+(:mod:`pipelines.workload.simulation.config_file`).
 
 Typed getters that raise :class:`~pipelines.errors.ConfigError` with a message
 naming the file, the section and key, what was found and what was expected.
@@ -12,9 +15,14 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipelines.errors import ConfigError
+
+T = TypeVar("T", bound=Any)
 
 
 def read_toml(path: Path, kind: str, fix: str) -> tuple[str, dict]:
@@ -158,7 +166,7 @@ def column_list(value: object, path: Path, where: str) -> list[str]:
     )
 
 
-def choice(
+def keyed_choice(
     table: dict,
     key: str,
     default: str,
@@ -170,8 +178,8 @@ def choice(
 
     Example
     -------
-    >>> choice({"method": "ldap"}, "method", "none", ("local", "none"), "[auth]",
-    ...        Path("c.toml"))
+    >>> keyed_choice({"method": "ldap"}, "method", "none", ("local", "none"), "[auth]",
+    ...              Path("c.toml"))
     Traceback (most recent call last):
     ...
     pipelines.errors.ConfigError: c.toml: [auth] `method` was 'ldap' but is expected to be one of: local, none
@@ -181,6 +189,91 @@ def choice(
         raise ConfigError(
             f"{path}: {where} `{key}` was {value!r} but is expected to be one of: "
             f"{', '.join(allowed)}"
+        )
+    return str(value)
+
+
+def table(value: object, path: Path, where: str, expected: str) -> dict:
+    """``value`` as a TOML table; otherwise ``where must be <expected>; found``.
+
+    Example
+    -------
+    >>> table(3, Path("p.toml"), "[filter]", "a table such as `[filter] keep = {}`")
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: p.toml: [filter] must be a table such as `[filter] keep = {}`; found 3
+    """  # noqa: E501
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {where} must be {expected}; found {value!r}")
+    return value
+
+
+def known_keys(
+    value: dict,
+    allowed: Iterable[str],
+    path: Path,
+    where: str,
+    expected: str | None = None,
+) -> None:
+    """An error naming the keys of ``value`` outside ``allowed``.
+
+    ``expected`` says what the keys may be (default: ``some of [...]``).
+
+    Example
+    -------
+    >>> known_keys({"kepp": 1}, ["keep", "drop"], Path("p.toml"), "[filter]")
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: p.toml: [filter] has unknown key(s) ['kepp']; expected some of ['drop', 'keep']
+    """  # noqa: E501
+    names = sorted(allowed)
+    unknown = sorted(set(value) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"{path}: {where} has unknown key(s) {unknown}; expected "
+            f"{expected or f'some of {names}'}"
+        )
+
+
+def text_list(
+    value: object,
+    path: Path,
+    where: str,
+    expected: str,
+    allow_empty: bool = False,
+    allow_integers: bool = False,
+) -> list[str]:
+    """``value`` as a list of text (integers too with ``allow_integers``, given
+    back as text); otherwise ``where must be <expected>; found ...``.
+
+    Example
+    -------
+    >>> text_list(["1", 2], Path("p.toml"), "[filter] keep.X", "a list",
+    ...           allow_integers=True)
+    ['1', '2']
+    """
+    kinds = (str, int) if allow_integers else (str,)
+    ok = isinstance(value, list) and (allow_empty or bool(value))
+    ok = ok and all(isinstance(v, kinds) and not isinstance(v, bool) for v in value)
+    if not ok:
+        raise ConfigError(f"{path}: {where} must be {expected}; found {value!r}")
+    return [str(v) for v in value]
+
+
+def choice(value: object, choices: Iterable[str], path: Path, where: str) -> str:
+    """``value`` if it is one of ``choices``.
+
+    Example
+    -------
+    >>> choice("some", ["duplicate", "separate"], Path("p.toml"), "[identity] repeats")
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: p.toml: [identity] repeats was "some" but is expected to be one of ['duplicate', 'separate']
+    """  # noqa: E501
+    options = list(choices)
+    if value not in options:
+        raise ConfigError(
+            f'{path}: {where} was "{value}" but is expected to be one of {options}'
         )
     return str(value)
 
@@ -204,3 +297,55 @@ def whole_number(
             f"number of at least {low}"
         )
     return value
+
+
+def like_defaults(cls: type[T], values: dict, path: Path, where: str) -> T:
+    """The frozen dataclass ``cls`` with ``values`` over its defaults, each value
+    checked against the type of its default (a default of None stands for a
+    list); unknown keys are an error.
+
+    Example
+    -------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Grid:
+    ...     cell_size_m: float = 150.0
+    >>> like_defaults(Grid, {"cell_size_m": "big"}, Path("c.toml"), "[hotspots]")
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: c.toml: [hotspots] `cell_size_m` must be a number like 150.0; found 'big'
+    """  # noqa: E501
+    defaults = cls()
+    known_keys(values, (f.name for f in fields(cls)), path, where)
+    converted = {
+        key: _like(value, getattr(defaults, key), f"{path}: {where} `{key}`")
+        for key, value in values.items()
+    }
+    return replace(defaults, **converted)
+
+
+def _like(value: object, default: object, where: str) -> object:
+    """``value`` in the type of ``default`` (numbers, text, lists), or ConfigError."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif default is None or isinstance(default, tuple):
+        ok = isinstance(value, list)
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        like = "" if default is None else f" like {default!r}"
+        raise ConfigError(f"{where} must be {_kind(default)}{like}; found {value!r}")
+    return value
+
+
+def _kind(default: object) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int | float):
+        return "a number"
+    if default is None or isinstance(default, tuple):
+        return "a list"
+    return "text"

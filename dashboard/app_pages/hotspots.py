@@ -38,6 +38,13 @@ chosen_method = shown_methods[method]
 st.caption(why)
 
 cells = loaders.load_hotspot_layer(path, category)
+if chosen_method.column not in cells.columns:
+    st.info(
+        f"This store has no `{chosen_method.column}` layer for "
+        f"{chosen_method.selector_label}: it was built before that method was "
+        "registered. Rebuild the store (beatprofile build) to map it."
+    )
+    st.stop()
 outline = loaders.load_areas(path, level)
 first = cells.iloc[0] if len(cells) else None
 if first is not None:

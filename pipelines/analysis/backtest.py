@@ -17,7 +17,7 @@ per fixed bandwidth in ``kde_bandwidths_m``, named e.g. ``kde_12m_150m``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -35,19 +35,21 @@ from pipelines.analysis.methods import (
     method_order,
 )
 from pipelines.analysis.periods import last_complete_month, month_codes
+from pipelines.analysis_settings import BacktestSettings
 
 
-@dataclass(frozen=True)
-class BacktestSettings:
-    """What the back-test runs; the seed fixes the tie-breaking order of cells."""
+def resolve_methods(settings: BacktestSettings) -> BacktestSettings:
+    """``settings`` with ``methods`` None replaced by the registry's back-tested
+    keys (:func:`pipelines.analysis.methods.backtested_keys`) as they are now.
 
-    periods: int = 24
-    history_months: int = 12
-    coverages: tuple[float, ...] = (0.01, 0.05, 0.10)
-    methods: tuple[str, ...] = field(default_factory=backtested_keys)
-    categories: tuple[str, ...] = (s.ALL_CATEGORIES,)
-    kde_bandwidths_m: tuple[float, ...] = (100.0,)
-    seed: int = 12345
+    Example
+    -------
+    >>> resolve_methods(BacktestSettings()).methods[0]
+    'naive_last_period'
+    """
+    if settings.methods is not None:
+        return settings
+    return replace(settings, methods=backtested_keys())
 
 
 def run_backtest(
@@ -68,6 +70,7 @@ def run_backtest(
     as_of : Timestamp
         Last day of data; the last scored month is the last complete one.
     settings : BacktestSettings
+        ``methods`` None: every back-tested method registered now.
     gaps : DataFrame, optional
         ``pipelines.analysis.gaps`` table; a month flagged as a data gap is not scored
         (see :func:`skipped_months` for the note that says so).
@@ -91,6 +94,7 @@ def run_backtest(
     ...                      BacktestSettings(categories=("all", "burglary")))
     >>> summarize_backtest(table).query("coverage == 0.05")
     """
+    settings = resolve_methods(settings)
     _check(incidents, settings)
     months = settings.periods + settings.history_months
     first = last_complete_month(as_of) - pd.DateOffset(months=months - 1)

@@ -9,7 +9,7 @@ window, the permutations and the seed it was computed with.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -23,41 +23,16 @@ from geo.grid import Grid, cell_boxes, cell_of, count_cells, make_grid
 from geo.hotspots import NEIGHBOURHOOD, gi_star, grid_weights
 from geo.knox import DEFAULT_SPACE_EDGES, DEFAULT_TIME_EDGES, knox_test
 from pipelines import schema as s
+from pipelines.analysis.methods import HistoryWindow, HotspotMethod, page_methods
 from pipelines.analysis.periods import block_codes, last_complete_month, month_codes
+from pipelines.analysis_settings import HotspotSettings
 
 log = logging.getLogger(__name__)
 
 INCIDENT_COLUMNS = (s.X, s.Y, s.OCCURRED_AT, s.CATEGORY)
-
-
-@dataclass(frozen=True)
-class HotspotSettings:
-    """How the hotspot cells are computed.
-
-    ``cell_size_m`` is for the build's :func:`build_grid` call. The defaults of
-    150 m cells and a 100 m kernel follow the St. Louis 2015-2019 back-test
-    (:mod:`pipelines.analysis.backtest`): at 150 m, kernels of 75-100 m forecast about as
-    well as the 12-month counts, wider ones markedly worse.
-
-    ``permutations`` apply to the all-crimes map only (esda's permutation
-    p-values cost ~0.7 s per map on 7,000 cells and do not drive significance);
-    the per-category maps use ``category_permutations``. The emerging hot spot
-    analysis (one Gi* per month) runs for ``emerging_categories`` only: about
-    0.3 s each on 7,000 cells and 24 months.
-    """
-
-    cell_size_m: float = 150.0
-    window_days: int = 365
-    permutations: int = 999
-    category_permutations: int = 0
-    seed: int = 12345
-    kde_bandwidth_m: float = 100.0
-    kde_edge_correct: bool = False
-    emerging_months: int = 24
-    emerging_categories: tuple[str, ...] = (s.ALL_CATEGORIES,)
-    emerging_alpha: float = 0.05
-    trend_alpha: float = 0.05
-    min_incidents: int = 20
+MAP_HISTORY_MONTHS = 12
+"""Complete months a registered method's map column is scored on (as in the
+back-test's default history)."""
 
 
 def jurisdiction_polygon(
@@ -173,7 +148,10 @@ def build_hotspot_cells(
         trend_z, trend_p, n_hot_months, n_cold_months`` plus the settings
         (``window_start, window_end, permutations, seed, bandwidth_m,
         cell_size_m, neighbourhood``). ``emerging`` is None outside
-        ``emerging_categories``.
+        ``emerging_categories``. Each method of the registry
+        (:mod:`pipelines.analysis.methods`) whose display column is not one of
+        these adds that column: its score on the last ``MAP_HISTORY_MONTHS``
+        complete months of the category (:func:`registered_columns`).
 
     Raises
     ------
@@ -200,11 +178,15 @@ def build_hotspot_cells(
             settings.window_days,
             pd.Timestamp(as_of).date(),
         )
-        return pd.DataFrame(columns=list(CELL_COLUMNS))
-    cubes = _monthly_cubes(incidents, cells, code, names, grid, as_of, settings)
+        return pd.DataFrame(columns=[*CELL_COLUMNS, *registered_columns()])
+    cube_of = partial(_monthly_cubes, incidents, cells, code, names, grid, as_of)
+    cubes = cube_of(settings.emerging_months)
+    history = cube_of(MAP_HISTORY_MONTHS) if registered_columns() else cubes
     weights = grid_weights(grid)
     frames = [
-        _category_frame(name, windowed[k], cubes[k], grid, weights, settings, k == 0)
+        _category_frame(
+            name, windowed[k], cubes[k], grid, weights, settings, k == 0
+        ).pipe(_with_registered, history[k], grid, weights, settings)
         for k, name in enumerate(names)
     ]
     out = pd.concat(frames, ignore_index=True)
@@ -245,6 +227,39 @@ CELL_COLUMNS = (
 )
 
 
+def registered_columns() -> dict[str, HotspotMethod]:
+    """Display column -> method, for the registry's methods the page maps whose
+    column the built-in statistics above do not fill (a method registered with
+    :func:`~pipelines.analysis.methods.register_method`)."""
+    return {
+        m.column: m
+        for m in page_methods()
+        if m.column not in CELL_COLUMNS and m.score is not None
+    }
+
+
+def _with_registered(
+    frame: pd.DataFrame,
+    months: np.ndarray,
+    grid: Grid,
+    weights,
+    settings: HotspotSettings,
+) -> pd.DataFrame:
+    """``frame`` plus each registered method's column: its score on ``months``."""
+    window = HistoryWindow(
+        months=months,
+        grid=grid,
+        weights=weights,
+        kde_bandwidths_m=(settings.kde_bandwidth_m,),
+        seed=settings.seed,
+    )
+    for column, method in registered_columns().items():
+        scores = method.score(window)
+        score, _ = scores.get(method.key) or next(iter(scores.values()))
+        frame[column] = np.asarray(score, dtype="float64")
+    return frame
+
+
 def _check_columns(incidents: pd.DataFrame) -> None:
     missing = [c for c in INCIDENT_COLUMNS if c not in incidents.columns]
     if missing:
@@ -268,10 +283,9 @@ def _monthly_cubes(
     names: list[str],
     grid: Grid,
     as_of: pd.Timestamp,
-    settings: HotspotSettings,
+    months: int,
 ) -> np.ndarray:
-    """Counts per (category, month, cell) over the last complete months."""
-    months = settings.emerging_months
+    """Counts per (category, month, cell) over the last ``months`` complete months."""
     last = last_complete_month(as_of)
     first = last - pd.DateOffset(months=months - 1)
     month = month_codes(incidents[s.OCCURRED_AT], first)

@@ -24,45 +24,17 @@ order, so ties are broken the same way whatever the order of the input rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
 from geo.grid import Grid, cell_of
 from pipelines import schema as s
-from pipelines.analysis.harm import DEFAULT_HARM_WEIGHTS
 from pipelines.analysis.periods import block_codes
 from pipelines.analysis.trends import compare_counts
 from pipelines.analysis.windows import PERIOD_DAYS
+from pipelines.analysis_settings import RankingSettings
 
 COMPONENTS = ("volume", "harm", "trend", "hotspot", "persistence", "community")
-
-
-@dataclass(frozen=True)
-class RankingWeights:
-    """Weight of each component in the score (the config file can override)."""
-
-    volume: float = 1.0
-    harm: float = 1.0
-    trend: float = 1.0
-    hotspot: float = 0.5
-    persistence: float = 1.0
-    community: float = 1.0
-
-
-@dataclass(frozen=True)
-class RankingSettings:
-    """How the components are computed; ``harm`` maps category -> weight."""
-
-    weights: RankingWeights = RankingWeights()
-    volume_basis: Literal["per_km2", "per_1000"] = "per_km2"
-    persistence_periods: int = 6
-    baseline_periods: int = 13
-    trend_alpha: float = 0.05
-    hot_bin: int = 2
-    harm: tuple[tuple[str, float], ...] = tuple(DEFAULT_HARM_WEIGHTS.items())
 
 
 def period_counts(

@@ -18,22 +18,19 @@ import shapely
 from geo.grid import make_grid
 from pipelines import schema as s
 from pipelines import store
-from pipelines.analysis.backtest import BacktestSettings, run_backtest, skipped_months
-from pipelines.analysis.gaps import load_gaps
-from pipelines.analysis.harm import harm_weights
-from pipelines.analysis.hotspots import (
-    HotspotSettings,
-    build_hotspot_cells,
-    grid_cells_table,
+from pipelines.analysis.backtest import (
+    resolve_methods,
+    run_backtest,
+    skipped_months,
 )
+from pipelines.analysis.gaps import load_gaps
+from pipelines.analysis.hotspots import build_hotspot_cells, grid_cells_table
 from pipelines.analysis.rankings import (
-    RankingSettings,
-    RankingWeights,
     hotspot_concentration,
     rank_problems,
     recent_cells,
 )
-from pipelines.errors import ConfigError
+from pipelines.analysis_settings import BacktestSettings
 from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,19 +47,18 @@ def refresh_analysis(
     finest: gpd.GeoDataFrame,
     area_table: pd.DataFrame,
     as_of: str | None,
-    parsed: AnalysisConfig | None = None,
 ) -> dict:
     """Write ``hotspot_grid``, ``hotspot_cells``, ``rankings`` and ``backtest``.
 
-    ``parsed`` is :func:`parse_analysis_settings` of ``settings``, when the
-    build has already parsed it (parsed once, before any export is read).
-    Returns the parameters used (recorded in the store's metadata).
+    The parameters are ``settings.analysis`` (typed when the settings were
+    loaded). Returns the parameters used (recorded in the store's metadata).
     """
     con.execute(COMMUNITY_DDL)
-    hot, rank, back = parsed or parse_analysis_settings(settings)
+    hot = settings.analysis.hotspots
+    rank = settings.analysis.rankings
     if as_of is None:
         return {}
-    back = _fit_backtest_to_data(con, back, settings)
+    back = _fit_backtest_to_data(con, settings.analysis.backtest, settings)
     as_of_ts = pd.Timestamp(as_of)
     area_cols = ", ".join(s.area_column(lv) for lv in settings.level_names)
     incidents = con.execute(
@@ -115,7 +111,10 @@ def _fit_backtest_to_data(
 ) -> BacktestSettings | None:
     """Score only months that have a full history window before them, unless the
     config fixes ``[backtest] periods``; no back-test with too little data."""
-    if back is None or "periods" in settings.analysis.backtest:
+    if back is None:
+        return None
+    back = resolve_methods(back)  # the registry's methods, recorded in the meta
+    if settings.analysis.backtest_periods_fixed:
         return back
     # Data "starts" at the first month with a quarter of a typical month's count:
     # a few late-reported old incidents do not make a history.
@@ -136,88 +135,3 @@ def _fit_backtest_to_data(
         )
         return None
     return replace(back, periods=periods)
-
-
-AnalysisConfig = tuple[HotspotSettings, RankingSettings, BacktestSettings | None]
-"""The typed ``[hotspots]``, ``[rankings]``/``[harm]`` and ``[backtest]`` settings."""
-
-
-def parse_analysis_settings(settings: Settings) -> AnalysisConfig:
-    """Config sections -> the typed settings, naming an unknown key as an error.
-
-    Raises
-    ------
-    ConfigError
-        On an unknown key or category, or a value of the wrong type.
-    """
-    a = settings.analysis
-    where = settings.config_path
-    hot = _build(HotspotSettings, a.hotspots, f"{where}: [hotspots]")
-    weights = _build(RankingWeights, a.ranking_weights, f"{where}: [rankings.weights]")
-    unknown = sorted(set(a.harm) - set(s.CATEGORIES))
-    if unknown:
-        raise ConfigError(
-            f"{where}: [harm] has unknown categories {unknown}; expected some of "
-            f"{list(s.CATEGORIES)}"
-        )
-    rank = RankingSettings(weights=weights, harm=tuple(harm_weights(a.harm).items()))
-    back_config = dict(a.backtest)
-    enabled = back_config.pop("enabled", True)
-    back_config.setdefault(
-        "categories", [s.ALL_CATEGORIES, "burglary", "robbery", "motor vehicle theft"]
-    )
-    back = (
-        _build(BacktestSettings, back_config, f"{where}: [backtest]")
-        if enabled
-        else None
-    )
-    return hot, rank, back
-
-
-def validate_analysis_settings(settings: Settings) -> None:
-    """Fail on a malformed [hotspots], [rankings], [harm] or [backtest] before a
-    build reads any export."""
-    parse_analysis_settings(settings)
-
-
-def _build(cls, values: dict, where: str):
-    defaults = cls()
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        raise ConfigError(
-            f"{where} has unknown key(s) {unknown}; expected some of {sorted(names)}"
-        )
-    converted = {}
-    for key, value in values.items():
-        default = getattr(defaults, key)
-        converted[key] = _checked(value, default, f"{where} `{key}`")
-    return replace(defaults, **converted)
-
-
-def _checked(value, default, where: str):
-    """``value`` in the type of ``default`` (numbers, text, lists), or ConfigError."""
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, int | float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    elif isinstance(default, tuple):
-        ok = isinstance(value, list)
-        value = tuple(value) if ok else value
-    else:
-        ok = isinstance(value, type(default))
-    if not ok:
-        raise ConfigError(
-            f"{where} must be {_kind(default)} like {default!r}; found {value!r}"
-        )
-    return value
-
-
-def _kind(default) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, int | float):
-        return "a number"
-    if isinstance(default, tuple):
-        return "a list"
-    return "text"

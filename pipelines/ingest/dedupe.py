@@ -2,7 +2,7 @@
 
 Overlapping extracts (this month's export repeating last month's tail, two
 copies of the same portal data) carry the same record more than once. Every
-source has an identity (:class:`RecordIdentity`):
+source has an identity (:class:`pipelines.identity.RecordIdentity`):
 
 - ``unique_ids = true``: the incident id alone;
 - a declared ``[identity] key`` (SLMPD: complaint, offense code and coded
@@ -20,60 +20,15 @@ key replaces all of them, and no row of one export replaces another.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Literal
 
 import pandas as pd
 
 from pipelines import schema as s
+from pipelines.identity import RecordIdentity
 
-UPDATED_AT = "updated_at"
 GROUP = "_group"  # one value per identity (the smallest staged row id of it)
 VERSION = "_version"
-Repeats = Literal["duplicate", "separate"]
-REPEATS: tuple[str, ...] = ("duplicate", "separate")
-
-
-@dataclass(frozen=True)
-class RecordIdentity:
-    """What makes two staged rows of one source the same record.
-
-    ``key`` lists canonical columns; an empty key means every field of the
-    input row (``raw``). ``version`` is a canonical column whose later value is
-    the more recent version (``None``: load order decides).
-    """
-
-    key: tuple[str, ...] = ()
-    version: str | None = None
-    repeats: Repeats = "duplicate"
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The staged columns compared (``raw`` for an exact-copy identity)."""
-        return self.key or (s.RAW,)
-
-    def describe(self) -> str:
-        """The key in words, for messages."""
-        return ", ".join(self.key) if self.key else "every field"
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"key": list(self.key), "version": self.version, "repeats": self.repeats}
-        )
-
-    @classmethod
-    def from_json(cls, text: str | None) -> RecordIdentity | None:
-        if not text:
-            return None
-        doc = json.loads(text)
-        return cls(
-            tuple(doc["key"]), doc.get("version"), doc.get("repeats", "duplicate")
-        )
-
-
-UNIQUE_ID = RecordIdentity((s.INCIDENT_ID,), UPDATED_AT)
-EXACT_COPY = RecordIdentity()
 
 
 @dataclass(frozen=True)

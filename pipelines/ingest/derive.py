@@ -24,14 +24,9 @@ import pyarrow as pa
 
 from pipelines import schema as s
 from pipelines import store
+from pipelines.identity import UPDATED_AT, RecordIdentity
 from pipelines.ingest.areas import assign_areas
-from pipelines.ingest.dedupe import (
-    GROUP,
-    UPDATED_AT,
-    VERSION,
-    RecordIdentity,
-    keep_latest_versions,
-)
+from pipelines.ingest.dedupe import GROUP, VERSION, keep_latest_versions
 from pipelines.ingest.normalize import ISSUE, ISSUE_MESSAGE
 from pipelines.ingest.placeholders import (
     PLACEHOLDER,

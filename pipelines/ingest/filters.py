@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.errors import ConfigError, InputFileError
+from pipelines import validate
+from pipelines.errors import InputFileError
 
 FILTER_MODES = ("keep", "drop")
 
@@ -67,19 +68,21 @@ def parse_filter(section: object, path: Path) -> RowFilter:
     >>> parse_filter({"keep": {"IS_CRIME": ["1"]}}, Path("p.toml")).keep
     {'IS_CRIME': ('1',)}
     """
-    if not isinstance(section, dict):
-        raise ConfigError(
-            f"{path}: [filter] must be a table such as "
-            f'`[filter] keep = {{ IS_CRIME = ["1"] }}`; found {section!r}'
-        )
-    unknown = sorted(set(section) - set(FILTER_MODES))
-    if unknown:
-        raise ConfigError(
-            f"{path}: [filter] has unknown key(s) {unknown}; expected `keep` "
-            "(rows whose column has one of the values stay, e.g. keep = { IS_CRIME "
-            '= ["1"] }) and/or `drop` (rows whose column has one of the values '
-            "are set aside)"
-        )
+    section = validate.table(
+        section,
+        path,
+        "[filter]",
+        'a table such as `[filter] keep = { IS_CRIME = ["1"] }`',
+    )
+    validate.known_keys(
+        section,
+        FILTER_MODES,
+        path,
+        "[filter]",
+        "`keep` (rows whose column has one of the values stay, e.g. keep = { "
+        'IS_CRIME = ["1"] }) and/or `drop` (rows whose column has one of the '
+        "values are set aside)",
+    )
     modes = {
         mode: _parse_mode(section.get(mode, {}), mode, path) for mode in FILTER_MODES
     }
@@ -87,23 +90,22 @@ def parse_filter(section: object, path: Path) -> RowFilter:
 
 
 def _parse_mode(value: object, mode: str, path: Path) -> dict[str, tuple[str, ...]]:
-    if not isinstance(value, dict):
-        raise ConfigError(
-            f"{path}: [filter] {mode} must be a table of column = list of values, "
-            f'e.g. {mode} = {{ IS_CRIME = ["1"] }}; found {value!r}'
-        )
+    value = validate.table(
+        value,
+        path,
+        f"[filter] {mode}",
+        f'a table of column = list of values, e.g. {mode} = {{ IS_CRIME = ["1"] }}',
+    )
     out = {}
     for column, values in value.items():
-        ok = isinstance(values, list) and values
-        ok = ok and all(
-            isinstance(v, str | int) and not isinstance(v, bool) for v in values
+        texts = validate.text_list(
+            values,
+            path,
+            f"[filter] {mode}.{column}",
+            'a non-empty list of values as text, e.g. ["1"] or ["Y", "YES"]',
+            allow_integers=True,
         )
-        if not ok:
-            raise ConfigError(
-                f"{path}: [filter] {mode}.{column} must be a non-empty list of "
-                f'values as text, e.g. ["1"] or ["Y", "YES"]; found {values!r}'
-            )
-        out[str(column)] = tuple(str(v).strip().upper() for v in values)
+        out[str(column)] = tuple(v.strip().upper() for v in texts)
     return out
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from geo.crs import check_crs
 from pipelines import schema, validate
 from pipelines.errors import ConfigError
-from pipelines.ingest.dedupe import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
+from pipelines.identity import EXACT_COPY, REPEATS, UNIQUE_ID, RecordIdentity
 from pipelines.ingest.filters import RowFilter, parse_filter
 
 LOCATION_TEXT = "location"  # one text column holding a point: "(lat, lon)", etc.
@@ -241,24 +241,25 @@ def _parse_identity(
     if section is None:
         return None
     where = f"{path}: [identity]"
-    if not isinstance(section, dict):
-        raise ConfigError(f"{where} must be a table with `key = [...]`")
-    unknown = sorted(set(section) - {"key", "version", "repeats"})
-    if unknown:
-        raise ConfigError(
-            f"{where} has unknown key(s) {unknown}; expected key, version, repeats"
-        )
+    section = validate.table(section, path, "[identity]", "a table with `key = [...]`")
+    validate.known_keys(
+        section,
+        ("key", "version", "repeats"),
+        path,
+        "[identity]",
+        "key, version, repeats",
+    )
     if source.get("unique_ids"):
         raise ConfigError(
             f"{where} and [source] unique_ids = true both say what identifies a "
             'record; keep one (unique_ids = true means key = ["incident_id"])'
         )
-    key = section.get("key")
-    if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
-        raise ConfigError(
-            f'{where} key must be a list of fields, e.g. ["incident_id", '
-            f'"offense_code"]; found {key!r}'
-        )
+    key = validate.text_list(
+        section.get("key"),
+        path,
+        "[identity] key",
+        'a list of fields, e.g. ["incident_id", "offense_code"]',
+    )
     version = section.get("version")
     for field_name in [*key, *([version] if version is not None else [])]:
         if field_name not in columns:
@@ -266,13 +267,10 @@ def _parse_identity(
                 f'{where} names "{field_name}", which is not a field mapped in '
                 f"[columns] (mapped: {sorted(columns)}); map it or remove it"
             )
-    repeats = section.get("repeats", "duplicate")
-    if repeats not in REPEATS:
-        raise ConfigError(
-            f'{where} repeats was "{repeats}" but is expected to be one of '
-            f"{list(REPEATS)}"
-        )
-    return RecordIdentity(tuple(key), version, repeats)
+    repeats = validate.choice(
+        section.get("repeats", "duplicate"), REPEATS, path, "[identity] repeats"
+    )
+    return RecordIdentity(tuple(key), version, repeats)  # type: ignore[arg-type]
 
 
 def _parse_columns(section: dict, path: Path) -> dict[str, tuple[str, ...]]:

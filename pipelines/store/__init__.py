@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.errors import StoreError
-from pipelines.ingest.dedupe import UNIQUE_ID, RecordIdentity
+from pipelines.identity import UNIQUE_ID, RecordIdentity
 
 log = logging.getLogger(__name__)
 

@@ -24,11 +24,8 @@ import pytest
 import shapely
 
 from geo.grid import make_grid
-from pipelines.analysis.backtest import (
-    BacktestSettings,
-    run_backtest,
-    summarize_backtest,
-)
+from pipelines.analysis.backtest import run_backtest, summarize_backtest
+from pipelines.analysis_settings import BacktestSettings
 
 GRID = make_grid(shapely.box(0, 0, 1000, 1000), 100.0)
 AS_OF = pd.Timestamp("2019-12-31")
@@ -51,6 +48,7 @@ SETTINGS = BacktestSettings(
     coverages=(0.01, 0.09),
     categories=("all", "burglary"),
     kde_bandwidths_m=(100.0,),
+    methods=("naive_last_period", "counts_12m", "gi_star_12m", "kde_12m"),
 )
 
 

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from pipelines import schema as s
-from pipelines.analysis.harm import DEFAULT_HARM_WEIGHTS, harm_of, harm_weights
+from pipelines.analysis.harm import harm_of
 from pipelines.analysis.periods import block_codes, last_complete_month, month_codes
+from pipelines.analysis_settings import DEFAULT_HARM_WEIGHTS, harm_weights
 
 
 def test_every_category_has_a_default_weight():

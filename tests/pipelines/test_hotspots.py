@@ -11,13 +11,13 @@ import shapely
 from geo.crs import LONLAT, transform_xy
 from geo.grid import cell_of, make_grid
 from pipelines.analysis.hotspots import (
-    HotspotSettings,
     build_grid,
     build_hotspot_cells,
     build_knox,
     grid_cells_table,
     jurisdiction_polygon,
 )
+from pipelines.analysis_settings import HotspotSettings
 
 FAST = HotspotSettings(permutations=9, emerging_months=6)
 

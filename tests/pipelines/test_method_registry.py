@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines import store
 from pipelines.analysis.backtest import (
-    BacktestSettings,
+    resolve_methods,
     run_backtest,
     summarize_backtest,
 )
@@ -32,7 +34,11 @@ from pipelines.analysis.methods import (
     register_method,
     unregister_method,
 )
+from pipelines.analysis_settings import BacktestSettings
+from pipelines.build import run_build
 from pipelines.catalog import DASHBOARD_APP
+from pipelines.settings import load_settings
+from tests.pipelines.test_analysis_settings import sample_config
 from tests.pipelines.test_backtest import AS_OF, GRID, SETTINGS, fixture_incidents
 from tests.pipelines.toy_statistic import recent_counts
 
@@ -40,7 +46,7 @@ TOY = HotspotMethod(
     key="toy_3m",
     label="toy: counts of the last 3 months",
     score=lambda w: {"toy_3m": (recent_counts(w.months).astype("float64"), w.total)},
-    column="n",  # the toy maps an existing layer column; a real method adds its own
+    column="toy_3m",  # its own hotspot_cells column, filled by the build
     legend="Incidents (toy)",
 )
 
@@ -57,7 +63,8 @@ def test_a_registered_method_is_scored_by_the_back_test(toy):
     settings = BacktestSettings(
         periods=2, history_months=3, coverages=(0.01,), categories=("all",)
     )
-    assert settings.methods[-1] == "toy_3m"
+    assert settings.methods is None  # every registered method, when it runs
+    assert resolve_methods(settings).methods[-1] == "toy_3m"
     table = run_backtest(fixture_incidents(), GRID, AS_OF, settings)
     row = table[
         (table["method"] == "toy_3m") & (table["period_start"] == "2019-11-01")
@@ -79,8 +86,41 @@ def test_the_toy_leaves_the_built_in_methods_untouched(toy):
     assert with_toy.equals(without)  # SETTINGS names its methods explicitly
 
 
-def test_a_registered_method_is_on_the_hotspots_page(toy, sample_store, monkeypatch):
-    monkeypatch.setenv("BEATPROFILE_STORE", str(sample_store))
+@pytest.fixture(scope="module")
+def toy_store(tmp_path_factory) -> Path:
+    """June 2019 of the sample, built with the toy registered."""
+    folder = tmp_path_factory.mktemp("toy")
+    register_method(TOY)
+    try:
+        settings = load_settings(sample_config(folder, ""), store=folder / "toy.duckdb")
+        run_build(settings)
+    finally:
+        unregister_method(TOY.key)
+    return settings.store_path
+
+
+def test_a_registered_method_gets_its_column_in_hotspot_cells(toy_store):
+    con = store.connect_read_only(toy_store)
+    try:
+        cells = con.execute("SELECT * FROM hotspot_cells").df()
+        last_3_months = con.execute(
+            f"SELECT count(*) FROM {store.CRIMES} WHERE located AND occurred_at "
+            "BETWEEN '2019-04-01' AND '2019-06-30 23:59:59'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert "toy_3m" in cells.columns
+    every = cells[cells["category"] == "all"]
+    # Data end 2019-06-30: the toy scores April-June 2019, the cells' window is
+    # the 365 days to 30 June (which holds those 3 months).
+    assert last_3_months > 1000
+    assert every["toy_3m"].sum() == last_3_months
+    assert (every["toy_3m"] <= every["n"]).all()
+    assert cells["toy_3m"].notna().all()  # every category's cells have it
+
+
+def test_a_registered_method_is_on_the_hotspots_page(toy, toy_store, monkeypatch):
+    monkeypatch.setenv("BEATPROFILE_STORE", str(toy_store))
     app = AppTest.from_file(str(DASHBOARD_APP), default_timeout=120)
     app.run()
     app.switch_page("app_pages/hotspots.py").run()
@@ -92,6 +132,22 @@ def test_a_registered_method_is_on_the_hotspots_page(toy, sample_store, monkeypa
     assert len(maps) == 1
     args = json.loads(maps[0].proto.json_args)
     assert "Incidents (toy)" in args["script"] + args.get("html", "")
+
+
+def test_a_store_built_before_the_method_says_to_rebuild(
+    sample_store, toy, monkeypatch
+):
+    monkeypatch.setenv("BEATPROFILE_STORE", str(sample_store))
+    app = AppTest.from_file(str(DASHBOARD_APP), default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/hotspots.py").run()
+    app.radio[0].set_value("toy_3m").run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [
+        "This store has no `toy_3m` layer for toy: counts of the last 3 months: it "
+        "was built before that method was registered. Rebuild the store "
+        "(beatprofile build) to map it."
+    ]
 
 
 def test_registering_a_taken_key_is_an_error():

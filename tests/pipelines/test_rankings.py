@@ -28,12 +28,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.analysis.rankings import (
-    RankingSettings,
-    RankingWeights,
-    hotspot_concentration,
-    rank_problems,
-)
+from pipelines.analysis.rankings import hotspot_concentration, rank_problems
+from pipelines.analysis_settings import RankingSettings, RankingWeights
 
 AS_OF = pd.Timestamp("2019-06-30")
 AREAS = pd.DataFrame(

@@ -22,13 +22,9 @@ from hypothesis import strategies as st
 from pipelines.build import run_build
 from pipelines.catalog import SAMPLE_CONFIG, SAMPLE_DIR
 from pipelines.errors import ConfigError
+from pipelines.identity import EXACT_COPY, RecordIdentity
 from pipelines.ingest.check import check_exports
-from pipelines.ingest.dedupe import (
-    EXACT_COPY,
-    GROUP,
-    RecordIdentity,
-    keep_latest_versions,
-)
+from pipelines.ingest.dedupe import GROUP, keep_latest_versions
 from pipelines.ingest.source_profile import load_source_profile
 from pipelines.settings import Settings, SourceConfig
 from tests.conftest import settings_with_store
