@@ -8,6 +8,10 @@ them as an error box. The root and the ``geo`` errors are defined in
 from geo.errors import ArchiveError, AreaLayerError, BeatprofileError
 
 
+class AccessDenied(BeatprofileError):
+    """The signed-in role may not open this page or do this action."""
+
+
 class ConfigError(BeatprofileError):
     """A configuration or source-profile file is missing or malformed."""
 
@@ -41,6 +45,7 @@ class PlanError(BeatprofileError):
 
 
 __all__ = [
+    "AccessDenied",
     "ArchiveError",
     "AreaLayerError",
     "BeatprofileError",

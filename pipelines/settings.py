@@ -72,6 +72,26 @@ class AnalysisSettings:
 
 
 @dataclass(frozen=True)
+class OidcSettings:
+    """``[auth.oidc]``: which claim holds the groups, and role -> group names."""
+
+    role_claim: str = "groups"
+    roles: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """``[auth]`` (STAND-IN of h14a's, to the issue-14 shared design)."""
+
+    method: str = "none"
+    users_file: Path | None = None
+    idle_minutes: int = 30
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    oidc: OidcSettings = field(default_factory=OidcSettings)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a build needs, loaded once and passed to each step."""
 
@@ -87,6 +107,9 @@ class Settings:
     tiles_attribution: str | None = None
     config_path: Path | None = None
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    audit_path: Path | None = None
+    audit_retention_days: int = 365
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -163,6 +186,48 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
                 for k in doc.get("harm", {})
             },
             backtest=dict(doc.get("backtest", {})),
+        ),
+        auth=_auth(doc.get("auth", {}), base, path),
+        audit_path=_resolve(
+            base,
+            doc.get("audit", {}).get("path")
+            or str(
+                _resolve(base, store_path).with_name(
+                    Path(store_path).stem + "-audit.duckdb"
+                )
+            ),
+        ),
+        audit_retention_days=int(doc.get("audit", {}).get("retention_days", 365)),
+    )
+
+
+def _auth(section: dict, base: Path, path: Path) -> AuthSettings:
+    """``[auth]`` (STAND-IN of h14a's parser)."""
+    from pipelines.access.policy import ROLES
+
+    method = section.get("method", "none")
+    if method not in ("local", "oidc", "none"):
+        raise ConfigError(
+            f"{path}: [auth] method is {method!r}; expected local, oidc or none"
+        )
+    oidc = section.get("oidc", {})
+    roles = dict(oidc.get("roles", {}))
+    for role in roles:
+        if role not in ROLES:
+            raise ConfigError(
+                f"{path}: [auth.oidc.roles] names role {role!r}; known roles: "
+                + ", ".join(ROLES)
+            )
+    users_file = section.get("users_file", "beatprofile-users.json")
+    return AuthSettings(
+        method=method,
+        users_file=_resolve(base, users_file),
+        idle_minutes=int(section.get("idle_minutes", 30)),
+        lockout_attempts=int(section.get("lockout_attempts", 5)),
+        lockout_minutes=int(section.get("lockout_minutes", 15)),
+        oidc=OidcSettings(
+            role_claim=str(oidc.get("role_claim", "groups")),
+            roles={k: tuple(v) for k, v in roles.items()},
         ),
     )
 
