@@ -24,7 +24,7 @@ EVENTS = (
     "user_change",
 )
 _DDL = (
-    "CREATE TABLE IF NOT EXISTS audit_events(event_id BIGINT, at TIMESTAMPTZ, "
+    "CREATE TABLE IF NOT EXISTS audit_events(event_id BIGINT, \"at\" TIMESTAMPTZ, "
     "user_name VARCHAR, role VARCHAR, event VARCHAR, target VARCHAR, "
     "outcome VARCHAR, detail VARCHAR)"
 )
@@ -81,7 +81,7 @@ def read_events(
     try:
         sql, args = "SELECT * FROM audit_events WHERE true", []
         if since is not None:
-            sql, args = sql + " AND at >= ?", [*args, since]
+            sql, args = sql + " AND \"at\" >= ?", [*args, since]
         if user:
             sql, args = sql + " AND user_name = ?", [*args, user]
         return con.execute(sql + " ORDER BY event_id", args).df()
@@ -94,9 +94,9 @@ def purge_expired(path: Path, retention_days: int, now: datetime) -> int:
     try:
         cut = now - timedelta(days=retention_days)
         n = con.execute(
-            "SELECT count(*) FROM audit_events WHERE at < ?", [cut]
+            "SELECT count(*) FROM audit_events WHERE \"at\" < ?", [cut]
         ).fetchone()[0]
-        con.execute("DELETE FROM audit_events WHERE at < ?", [cut])
+        con.execute("DELETE FROM audit_events WHERE \"at\" < ?", [cut])
         return int(n)
     finally:
         con.close()
