@@ -10,7 +10,15 @@ import sys
 
 import typer
 
-from beatprofile.commands import build, priorities, profile, report, serve, simulate
+from beatprofile.commands import (
+    access,
+    build,
+    priorities,
+    profile,
+    report,
+    serve,
+    simulate,
+)
 from beatprofile.shared import err
 from pipelines.errors import BeatprofileError
 
@@ -30,6 +38,8 @@ app.add_typer(report.report_app, name="report")
 app.add_typer(priorities.priorities_app, name="priorities")
 app.command()(serve.serve)
 app.command()(serve.demo)
+app.add_typer(access.users_app, name="users")
+app.command("audit")(access.audit_command)
 
 
 def main() -> None:

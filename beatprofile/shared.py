@@ -3,7 +3,9 @@ loader, the progress bars and the build report's printing."""
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipelines.access import audit, policy
 from pipelines.build import BuildReport
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.schema import FILTERED_REASON
@@ -32,6 +35,33 @@ StoreOption = Annotated[
 def cli_settings(config: Path | None, store: Path | None) -> Settings:
     # A --store typed on the command line is relative to where it was typed.
     return load_settings(config or SAMPLE_CONFIG, store=store)
+
+
+def os_user() -> str:
+    """The operating-system user running the command (for the audit trail)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+def require_export(action: str, target: str) -> None:
+    """Check a CLI export against the policy (the CLI runs as ``CLI_ROLE``)."""
+    policy.require(policy.CLI_ROLE, action, target)
+
+
+def audit_export(
+    settings: Settings, action: str, target: str, **detail: object
+) -> None:
+    """Write the ``export`` audit row of a CLI export, with its counts."""
+    audit.record(
+        settings.audit_path,
+        "export",
+        os_user(),
+        policy.CLI_ROLE,
+        target=target,
+        detail={"action": action, "via": "cli", **detail},
+    )
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from geo.errors import ArchiveError, AreaLayerError, BeatprofileError
 
 
 class AccessDenied(BeatprofileError):
-    """The signed-in role may not open this page or do this action."""
+    """The signed-in role may not do what was asked (see pipelines.access.policy)."""
 
 
 class ConfigError(BeatprofileError):

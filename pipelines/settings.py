@@ -16,6 +16,7 @@ from pathlib import Path
 
 from geo.crs import check_projected_metres
 from pipelines import validate
+from pipelines.access.policy import ROLES
 from pipelines.errors import ConfigError
 
 
@@ -71,24 +72,25 @@ class AnalysisSettings:
     backtest: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class OidcSettings:
-    """``[auth.oidc]``: which claim holds the groups, and role -> group names."""
-
-    role_claim: str = "groups"
-    roles: dict = field(default_factory=dict)
+AUTH_METHODS: tuple[str, ...] = ("local", "oidc", "none")
 
 
 @dataclass(frozen=True)
 class AuthSettings:
-    """``[auth]`` (STAND-IN of h14a's, to the issue-14 shared design)."""
+    """Sign-in (``[auth]`` and ``[auth.oidc]`` in the config).
+
+    ``oidc_roles`` maps each role to the group names in the ``oidc_role_claim``
+    claim that grant it. The OIDC provider itself is configured in Streamlit's
+    ``.streamlit/secrets.toml`` ``[auth]``, as ``st.login`` requires.
+    """
 
     method: str = "none"
     users_file: Path | None = None
     idle_minutes: int = 30
     lockout_attempts: int = 5
     lockout_minutes: int = 15
-    oidc: OidcSettings = field(default_factory=OidcSettings)
+    oidc_role_claim: str = "groups"
+    oidc_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     audit_path: Path | None = None
     audit_retention_days: int = 365
+
+    def __post_init__(self) -> None:
+        # The audit trail never lives in the file a build replaces.
+        if self.audit_path is None:
+            store = Path(self.store_path)
+            default = store.with_name(f"{store.stem}-audit.duckdb")
+            object.__setattr__(self, "audit_path", default)
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -162,6 +171,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
         check_projected_metres(analysis_crs, f"{path}: [department] analysis_crs")
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    audit = _table(doc, "audit", path)
     return Settings(
         department=department.get("name", "department"),
         analysis_crs=analysis_crs,
@@ -187,49 +197,68 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
             },
             backtest=dict(doc.get("backtest", {})),
         ),
-        auth=_auth(doc.get("auth", {}), base, path),
-        audit_path=_resolve(
-            base,
-            doc.get("audit", {}).get("path")
-            or str(
-                _resolve(base, store_path).with_name(
-                    Path(store_path).stem + "-audit.duckdb"
-                )
-            ),
+        auth=_auth(_table(doc, "auth", path), base, path),
+        audit_path=_resolve(base, validate.text(audit, "path", "[audit]", path))
+        if "path" in audit
+        else None,
+        audit_retention_days=validate.whole_number(
+            audit, "retention_days", 365, "[audit]", path
         ),
-        audit_retention_days=int(doc.get("audit", {}).get("retention_days", 365)),
     )
+
+
+def _table(doc: dict, name: str, path: Path) -> dict:
+    """``doc[name]`` if present (a table), else ``{}``."""
+    value = doc.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: `{name}` must be a table [{name}]; found {value!r}")
+    return value
 
 
 def _auth(section: dict, base: Path, path: Path) -> AuthSettings:
-    """``[auth]`` (STAND-IN of h14a's parser)."""
-    from pipelines.access.policy import ROLES
+    """``[auth]``: the sign-in method, lockout and idle limits, the OIDC roles."""
+    oidc = _table(section, "oidc", path)
+    users_file = (
+        validate.text(section, "users_file", "[auth]", path)
+        if "users_file" in section
+        else "beatprofile-users.json"
+    )
+    return AuthSettings(
+        method=validate.choice(section, "method", "none", AUTH_METHODS, "[auth]", path),
+        users_file=_resolve(base, users_file),
+        idle_minutes=validate.whole_number(section, "idle_minutes", 30, "[auth]", path),
+        lockout_attempts=validate.whole_number(
+            section, "lockout_attempts", 5, "[auth]", path
+        ),
+        lockout_minutes=validate.whole_number(
+            section, "lockout_minutes", 15, "[auth]", path
+        ),
+        oidc_role_claim=validate.text(
+            {"role_claim": "groups", **oidc}, "role_claim", "[auth.oidc]", path
+        ),
+        oidc_roles=_oidc_roles(_table(oidc, "roles", path), path),
+    )
 
-    method = section.get("method", "none")
-    if method not in ("local", "oidc", "none"):
-        raise ConfigError(
-            f"{path}: [auth] method is {method!r}; expected local, oidc or none"
-        )
-    oidc = section.get("oidc", {})
-    roles = dict(oidc.get("roles", {}))
-    for role in roles:
+
+def _oidc_roles(table: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    """``[auth.oidc.roles]``: role -> group names (a name or a list of names)."""
+    roles: dict[str, tuple[str, ...]] = {}
+    for role, groups in table.items():
         if role not in ROLES:
             raise ConfigError(
-                f"{path}: [auth.oidc.roles] names role {role!r}; known roles: "
-                + ", ".join(ROLES)
+                f"{path}: [auth.oidc.roles] has an unknown role '{role}'; the "
+                f"roles are {', '.join(ROLES)}; rename or remove that key"
             )
-    users_file = section.get("users_file", "beatprofile-users.json")
-    return AuthSettings(
-        method=method,
-        users_file=_resolve(base, users_file),
-        idle_minutes=int(section.get("idle_minutes", 30)),
-        lockout_attempts=int(section.get("lockout_attempts", 5)),
-        lockout_minutes=int(section.get("lockout_minutes", 15)),
-        oidc=OidcSettings(
-            role_claim=str(oidc.get("role_claim", "groups")),
-            roles={k: tuple(v) for k, v in roles.items()},
-        ),
-    )
+        names = [groups] if isinstance(groups, str) else groups
+        if not isinstance(names, list) or not all(
+            isinstance(g, str) and g for g in names
+        ):
+            raise ConfigError(
+                f"{path}: [auth.oidc.roles] `{role}` must be a group name or a list "
+                f'of them (e.g. ["pau-analysts"]); found {groups!r}'
+            )
+        roles[role] = tuple(names)
+    return roles
 
 
 def _source(item: dict, base: Path, path: Path) -> SourceConfig:

@@ -156,3 +156,51 @@ def column_list(value: object, path: Path, where: str) -> list[str]:
         f'{path}: {where} must be a column name or a list of them (e.g. "Date" or '
         f'["Date", "Time"]); found {value!r}'
     )
+
+
+def choice(
+    table: dict,
+    key: str,
+    default: str,
+    allowed: tuple[str, ...],
+    where: str,
+    path: Path,
+) -> str:
+    """``table[key]`` (``default`` when absent), which must be one of ``allowed``.
+
+    Example
+    -------
+    >>> choice({"method": "ldap"}, "method", "none", ("local", "none"), "[auth]",
+    ...        Path("c.toml"))
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: c.toml: [auth] `method` was 'ldap' but is expected to be one of: local, none
+    """  # noqa: E501
+    value = table.get(key, default)
+    if value not in allowed:
+        raise ConfigError(
+            f"{path}: {where} `{key}` was {value!r} but is expected to be one of: "
+            f"{', '.join(allowed)}"
+        )
+    return str(value)
+
+
+def whole_number(
+    table: dict, key: str, default: int, where: str, path: Path, low: int = 1
+) -> int:
+    """``table[key]`` (``default`` when absent) as a whole number at least ``low``.
+
+    Example
+    -------
+    >>> whole_number({"idle_minutes": 0}, "idle_minutes", 30, "[auth]", Path("c.toml"))
+    Traceback (most recent call last):
+    ...
+    pipelines.errors.ConfigError: c.toml: [auth] `idle_minutes` was 0 but is expected to be a whole number of at least 1
+    """  # noqa: E501
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(
+            f"{path}: {where} `{key}` was {value!r} but is expected to be a whole "
+            f"number of at least {low}"
+        )
+    return value

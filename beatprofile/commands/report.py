@@ -10,8 +10,10 @@ import typer
 from beatprofile.shared import (
     ConfigOption,
     StoreOption,
+    audit_export,
     cli_settings,
     out,
+    require_export,
 )
 from pipelines.errors import ConfigError
 
@@ -44,6 +46,7 @@ def report_packet(
     from pipelines.store import connect_read_only
 
     settings = cli_settings(config, store)
+    require_export("export_packet", str(out_path))
     try:
         week_end = pd.Timestamp(week) if week else None
     except ValueError as exc:
@@ -56,6 +59,13 @@ def report_packet(
     finally:
         con.close()
     path = write_packet_pdf(packet, out_path)
+    audit_export(
+        settings,
+        "export_packet",
+        str(path),
+        pages=len(packet.pages),
+        week_end=f"{packet.week_end:%Y-%m-%d}",
+    )
     out.print(
         f"Packet: {len(packet.pages)} pages, week ending {packet.week_end:%Y-%m-%d}, "
         f"written to {path}",
@@ -87,6 +97,7 @@ def report_watch_meeting(
     from pipelines.store import connect_read_only
 
     settings = cli_settings(config, store)
+    require_export("export_watch", str(out_path))
     con = connect_read_only(settings.store_path)
     try:
         from pipelines.ingest.label_match import find_area
@@ -98,6 +109,16 @@ def report_watch_meeting(
     finally:
         con.close()
     written = write_watch_meeting(report, out_path)
+    audit_export(
+        settings,
+        "export_watch",
+        str(written),
+        level=report.level,
+        area=report.area_id,
+        problems=len(report.problems),
+        months=len(report.monthly),
+        suppressed=report.suppressed,
+    )
     out.print(
         f"Watch meeting for {report.area_name}: written to {written}",
         markup=False,

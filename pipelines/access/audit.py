@@ -1,17 +1,27 @@
-"""STAND-IN (h14c) of h14a's audit module, to the issue-14 shared design."""
+"""The append-only audit trail (CJIS 5.4 style): who did what, when, to what.
+
+One table, ``audit_events``, in its own DuckDB file (``Settings.audit_path``),
+never in the store file that ``build`` replaces, so it survives every rebuild.
+There is no update or delete here except :func:`purge_expired`, which removes
+only rows older than the retention; the dashboard has no edit path.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import time
+import logging
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-EVENTS = (
+from pipelines.store import AUDIT_TABLE, connect_audit
+
+log = logging.getLogger(__name__)
+
+EVENTS: tuple[str, ...] = (
     "sign_in_ok",
     "sign_in_failed",
     "lockout",
@@ -23,26 +33,18 @@ EVENTS = (
     "form_change",
     "user_change",
 )
-_DDL = (
-    "CREATE TABLE IF NOT EXISTS audit_events(event_id BIGINT, \"at\" TIMESTAMPTZ, "
-    "user_name VARCHAR, role VARCHAR, event VARCHAR, target VARCHAR, "
-    "outcome VARCHAR, detail VARCHAR)"
+
+COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "at",
+    "user_name",
+    "role",
+    "event",
+    "target",
+    "outcome",
+    "detail",
 )
-
-
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(50):
-        try:
-            con = duckdb.connect(str(path))
-            con.execute(_DDL)
-            return con
-        except duckdb.IOException:
-            time.sleep(0.1)
-    con = duckdb.connect(str(path))
-    con.execute(_DDL)
-    return con
+_SELECT = ", ".join(f'"{c}"' for c in COLUMNS)
 
 
 def record(
@@ -53,50 +55,131 @@ def record(
     target: str = "",
     outcome: str = "ok",
     detail: Mapping | None = None,
+    at: datetime | None = None,
 ) -> None:
+    """Append one event to the audit trail.
+
+    Parameters
+    ----------
+    path : Path
+        The audit trail file (``Settings.audit_path``); created if missing.
+    event : str
+        One of :data:`EVENTS`.
+    user, role : str
+        Who did it (the name typed at a failed sign-in), and their role.
+    target : str
+        What it was done to: a page key, a file, a user name.
+    outcome : str
+        ``"ok"``, ``"denied"``, ``"failed"``...
+    detail : mapping, optional
+        Filter values, row counts...; stored as JSON (values it cannot encode
+        are stored as text). Never put a password here.
+    at : datetime, optional
+        When (default: now). A naive time is taken as local time.
+
+    Raises
+    ------
+    ValueError
+        If ``event`` is not one of :data:`EVENTS` (a programming error).
+    StoreError
+        If the audit file cannot be opened.
+
+    Example
+    -------
+    >>> record(Path("/tmp/doc-audit.duckdb"), "page_view", "ana", "analyst",
+    ...        target="hotspots", detail={"level": "beat"})
+    """
     if event not in EVENTS:
-        raise ValueError(f"unknown audit event {event!r}")
-    con = _connect(path)
-    try:
+        raise ValueError(f"unknown audit event {event!r}; expected one of {EVENTS}")
+    when = (at or datetime.now()).astimezone()
+    payload = json.dumps(dict(detail or {}), default=str, sort_keys=True)
+    with contextlib.closing(connect_audit(path)) as con:
         con.execute(
-            "INSERT INTO audit_events SELECT coalesce(max(event_id), 0) + 1, "
-            "now(), ?, ?, ?, ?, ?, ? FROM audit_events",
-            [
-                user,
-                role,
-                event,
-                target,
-                outcome,
-                json.dumps(dict(detail or {}), default=str),
-            ],
+            f'INSERT INTO {AUDIT_TABLE} ("at", user_name, role, event, target, '
+            "outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [when, user, role, event, target, outcome, payload],
         )
-    finally:
-        con.close()
+    log.debug("audit %s by %s (%s) on %r: %s", event, user, role, target, outcome)
 
 
 def read_events(
     path: Path, since: date | None = None, user: str | None = None
 ) -> pd.DataFrame:
-    con = _connect(path)
-    try:
-        sql, args = "SELECT * FROM audit_events WHERE true", []
-        if since is not None:
-            sql, args = sql + " AND \"at\" >= ?", [*args, since]
-        if user:
-            sql, args = sql + " AND user_name = ?", [*args, user]
-        return con.execute(sql + " ORDER BY event_id", args).df()
-    finally:
-        con.close()
+    """The audit events, oldest first, optionally from a day on and for one user.
+
+    Parameters
+    ----------
+    path : Path
+        The audit trail file; an empty table if it does not exist yet.
+    since : date, optional
+        Only events at or after the start of this day (local time).
+    user : str, optional
+        Only this user's events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; ``detail`` is the JSON text.
+
+    Example
+    -------
+    >>> read_events(Path("/tmp/doc-audit.duckdb"), user="nobody").empty
+    True
+    """
+    where, params = _filters(since, user)
+    with contextlib.closing(connect_audit(path)) as con:
+        return con.execute(
+            f'SELECT {_SELECT} FROM {AUDIT_TABLE}{where} ORDER BY "at", event_id',
+            params,
+        ).df()
+
+
+def _filters(since: date | None, user: str | None) -> tuple[str, list]:
+    """The WHERE clause and parameters of :func:`read_events`."""
+    clauses, params = [], []
+    if since is not None:
+        clauses.append('"at" >= ?')
+        params.append(datetime.combine(since, time.min).astimezone())
+    if user is not None:
+        clauses.append("user_name = ?")
+        params.append(user)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def purge_expired(path: Path, retention_days: int, now: datetime) -> int:
-    con = _connect(path)
-    try:
-        cut = now - timedelta(days=retention_days)
-        n = con.execute(
-            "SELECT count(*) FROM audit_events WHERE \"at\" < ?", [cut]
-        ).fetchone()[0]
-        con.execute("DELETE FROM audit_events WHERE \"at\" < ?", [cut])
-        return int(n)
-    finally:
-        con.close()
+    """Delete the events older than ``retention_days`` before ``now``; the only delete.
+
+    Parameters
+    ----------
+    path : Path
+        The audit trail file.
+    retention_days : int
+        Keep at least this many days (``[audit] retention_days``, default 365).
+    now : datetime
+        The present (passed in, so tests can choose it); naive = local time.
+
+    Returns
+    -------
+    int
+        How many rows were deleted.
+
+    Raises
+    ------
+    ValueError
+        If ``retention_days`` is below 1.
+
+    Example
+    -------
+    >>> purge_expired(Path("/tmp/doc-audit.duckdb"), 365, datetime(2000, 1, 1))
+    0
+    """
+    if retention_days < 1:
+        raise ValueError(f"retention_days must be at least 1; got {retention_days}")
+    cutoff = now.astimezone() - timedelta(days=retention_days)
+    with contextlib.closing(connect_audit(path)) as con:
+        (n,) = con.execute(
+            f'SELECT count(*) FROM {AUDIT_TABLE} WHERE "at" < ?', [cutoff]
+        ).fetchone()
+        con.execute(f'DELETE FROM {AUDIT_TABLE} WHERE "at" < ?', [cutoff])
+    log.info("audit trail %s: purged %d events older than %s", path, n, cutoff)
+    return int(n)
