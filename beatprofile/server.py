@@ -15,14 +15,22 @@ def streamlit_command(
     address: str = "127.0.0.1",
     app: Path = APP,
     store: Path | None = None,
+    config: Path | None = None,
+    insecure_no_auth: bool = False,
 ) -> list[str]:
     """``streamlit run`` for the app: local static files (maps work offline), no
     usage statistics, no file watcher, and the viewer toolbar (no "Deploy").
 
-    ``store`` is handed to the app after ``--`` (``-- --store PATH``), where
-    :func:`dashboard.loaders.store_path` reads it.
+    ``store`` and ``config`` are handed to the app after ``--`` (``-- --store
+    PATH --config PATH``), where :mod:`dashboard.loaders` reads them;
+    ``insecure_no_auth`` lets an app with no sign-in listen on ``address``.
     """
-    script_args = ["--", "--store", str(store)] if store is not None else []
+    script_args = [
+        *(["--store", str(store)] if store is not None else []),
+        *(["--config", str(config)] if config is not None else []),
+        *(["--insecure-no-auth"] if insecure_no_auth else []),
+    ]
+    script_args = ["--", *script_args] if script_args else []
     return [
         sys.executable,
         "-m",

@@ -80,11 +80,11 @@ def _oidc_identity(settings: Settings) -> Identity | None:
     check_oidc_secrets(settings)
     if not st.user.is_logged_in:
         return None
-    claim = settings.auth.oidc.role_claim
+    claim = settings.auth.oidc_role_claim
     value = st.user.get(claim)
     groups = (value,) if isinstance(value, str) else tuple(value or ())
     name = str(st.user.get("email") or st.user.get("sub") or "unknown")
-    found = Identity(name, role_from_claim(value, settings.auth.oidc.roles), "oidc")
+    found = Identity(name, role_from_claim(value, settings.auth.oidc_roles), "oidc")
     found = Identity(found.user, found.role, "oidc", groups)
     if st.session_state.get(state.AUTH_OIDC_RECORDED) != name:
         st.session_state[state.AUTH_OIDC_RECORDED] = name
