@@ -56,17 +56,24 @@ CATALOGUE = (
 )
 
 
-def role_pages(role: str) -> dict[str, list[st.Page]]:
-    """Navigation sections for ``role``.
+def role_plan(role: str) -> list[tuple[PageSpec, bool]]:
+    """Every page with whether ``role`` sees it listed (pure: testable).
 
-    Visible: the pages ``policy.pages_for(role)``; the default is the first of
-    them. Every other page is hidden and runs :func:`signin.refusal`.
+    Listed: the pages ``policy.pages_for(role)``; every other page is still
+    registered, hidden, and runs a refusal.
     """
+    return [(spec, policy.may_view(role, spec.key)) for spec in CATALOGUE]
+
+
+def role_pages(role: str) -> dict[str, list[st.Page]]:
+    """Navigation sections for ``role`` from :func:`role_plan`; the default
+    page is the first listed one, hidden pages go in the unnamed section."""
     sections: dict[str, list[st.Page]] = {}
     hidden: list[st.Page] = []
-    first = next(p.key for p in CATALOGUE if policy.may_view(role, p.key))
-    for spec in CATALOGUE:
-        if policy.may_view(role, spec.key):
+    plan = role_plan(role)
+    first = next(spec.key for spec, listed in plan if listed)
+    for spec, listed in plan:
+        if listed:
             page = st.Page(
                 PAGES_DIR / f"{spec.key}.py",
                 title=spec.title,
@@ -113,11 +120,14 @@ def run() -> None:
     key = current.url_path or next(
         p.key for p in CATALOGUE if policy.may_view(who.role, p.key)
     )
-    try:
-        current.run()
-    finally:
-        if policy.may_view(who.role, key):
-            trail.record_page_view(key)
+    if policy.may_view(who.role, key):
+        # Before the page: a page may st.stop(), after which no Streamlit call
+        # runs. The shared filters write another row when the page changes them.
+        st.session_state[trail.PAGE] = key
+        trail.record_page_view(key)
+    else:
+        st.session_state.pop(trail.PAGE, None)
+    current.run()
 
 
 def _guard_address(settings: Settings) -> None:

@@ -13,6 +13,8 @@ from pipelines.settings import Settings
 
 IDENTITY = "auth.identity"
 """The Identity of the current run (set by the router before a page runs)."""
+PAGE = "auth.page"
+"""The policy key of the page this run shows (None for a refusal)."""
 
 
 def app_settings() -> Settings:
@@ -46,6 +48,13 @@ def filter_values() -> dict[str, object]:
         for k, v in values.items()
         if v is not None
     }
+
+
+def record_filters_view() -> None:
+    """After the shared filters are drawn: a ``page_view`` row if they changed."""
+    page = st.session_state.get(PAGE)
+    if page is not None:
+        record_page_view(page)
 
 
 def record_page_view(page: str) -> None:
