@@ -334,3 +334,13 @@ def clear_watch_caches() -> None:
     """Forget what the watch-meeting page read, after a concern or plan was saved."""
     for loader in (load_watch_report, load_concerns, load_plans, load_assessment):
         loader.clear()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def load_oidc_client_problem(
+    metadata_url: str, client_id: str, client_secret: str
+) -> str | None:
+    """Whether the identity provider accepts the client (checked every 5 minutes)."""
+    from pipelines.access.oidc_check import client_problem
+
+    return client_problem(metadata_url, client_id, client_secret)

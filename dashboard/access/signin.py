@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.access import identity, trail
 from pipelines.access import users
+from pipelines.errors import ConfigError
 from pipelines.render.text import md_escape
 
 _EVENTS = {
@@ -29,6 +30,14 @@ def sign_in_page() -> None:
     if flash:
         st.info(flash)
     if settings.auth.method == "oidc":
+        secrets = st.secrets["auth"]
+        problem = loaders.load_oidc_client_problem(
+            secrets["server_metadata_url"],
+            secrets["client_id"],
+            secrets["client_secret"],
+        )
+        if problem:  # st.login would hide it: the user would just land signed out
+            raise ConfigError(problem)
         st.button("Sign in with your department account", on_click=st.login)
         return
     with st.form("signin"):
