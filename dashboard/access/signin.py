@@ -7,7 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import loaders, state
 from dashboard.access import identity, trail
 from pipelines.access import users
 from pipelines.errors import ConfigError
