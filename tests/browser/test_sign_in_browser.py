@@ -121,8 +121,8 @@ def sign_in_local(page, base: str, name: str, password: str) -> None:  # noqa: A
     page.wait_for_selector(SIGN_IN_TITLE, timeout=60_000)
     wait_for_app_idle(page)
     page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_label("Password").press("Tab")
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("textbox", name="Password").press("Tab")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_timeout(500)
     wait_for_app_idle(page)
@@ -159,7 +159,11 @@ def test_each_role_sees_exactly_its_pages_and_buttons(local_site, browser_page, 
     sign_in_local(page, base, name, PASSWORDS[name][1])
     page.wait_for_selector(f"text=Signed in as {name}", timeout=60_000)
     expected = {TITLES[key] for key in policy.pages_for(role)}
-    assert nav_titles(page) == expected
+    if len(expected) > 1:
+        assert nav_titles(page) == expected
+    else:  # Streamlit draws no page list for a single page: that page is all
+        assert page.locator(NAV_LINK).count() == 0
+        assert "Choose a neighborhood to show at the meeting" in page.inner_text("body")
     save_screenshot(page, f"signin-sidebar-{role}")
     checks = {"hotspots": "export_incidents", "sector_summary": "export_packet"}
     for key, action in checks.items():
@@ -179,13 +183,13 @@ def test_five_wrong_passwords_lock_and_the_sixth_right_one_is_refused(
     page = browser_page.page
     sign_in_local(page, base, "lock", "wrong-1")
     for attempt in range(2, 6):
-        page.get_by_label("Password").fill(f"wrong-{attempt}")
-        page.get_by_label("Password").press("Tab")
+        page.get_by_role("textbox", name="Password").fill(f"wrong-{attempt}")
+        page.get_by_role("textbox", name="Password").press("Tab")
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_timeout(500)
         wait_for_app_idle(page)
-    page.get_by_label("Password").fill("lock-pw-1")  # the right one
-    page.get_by_label("Password").press("Tab")
+    page.get_by_role("textbox", name="Password").fill("lock-pw-1")  # the right one
+    page.get_by_role("textbox", name="Password").press("Tab")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_timeout(500)
     wait_for_app_idle(page)
