@@ -147,13 +147,17 @@ def test_signed_out_sees_only_the_sign_in_page(local_site, browser_page):
     assert nav_titles(page) == set()
     assert page.locator(NAV_LINK).count() == 0
     assert "Rows read" not in page.inner_text("body")
-    save_screenshot(page, "signin-local-signed-out")
+    save_screenshot(page, "signin-typed-url-while-signed-out")
+    page.goto(base)
+    page.wait_for_selector(SIGN_IN_TITLE, timeout=60_000)
+    wait_for_app_idle(page)
+    save_screenshot(page, "signin-page-local")
     assert browser_page.blocked_of_type("script", "stylesheet", "image") == []
 
 
 @pytest.mark.parametrize("role", policy.ROLES)
 def test_each_role_sees_exactly_its_pages_and_buttons(local_site, browser_page, role):
-    base, _ = local_site
+    base, audit_file = local_site
     page = browser_page.page
     name = USER_OF_ROLE[role]
     sign_in_local(page, base, name, PASSWORDS[name][1])
@@ -174,6 +178,16 @@ def test_each_role_sees_exactly_its_pages_and_buttons(local_site, browser_page, 
         wait_for_app_idle(page, timeout=120_000)
         buttons = page.locator(DOWNLOAD).count()
         assert (buttons > 0) == policy.can(role, action), (role, key, buttons)
+        if key == "hotspots" and buttons:  # a download is an audited export
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Cells (CSV)").click()
+            lines = download.value.path().read_text().count("\n")
+            page.wait_for_timeout(500)
+            wait_for_app_idle(page, timeout=120_000)
+            events = audit.read_events(audit_file, user=name)
+            export = events[events["event"] == "export"].iloc[-1]
+            assert export["target"].startswith("hotspot_cells_")
+            assert json.loads(export["detail"])["rows"] == lines - 1
 
 
 def test_five_wrong_passwords_lock_and_the_sixth_right_one_is_refused(
