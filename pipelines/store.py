@@ -454,19 +454,25 @@ def connect_audit(path: Path, timeout: float = 5.0) -> duckdb.DuckDBPyConnection
         try:
             con = duckdb.connect(str(path))
             break
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise StoreError(
-                    f"cannot open the audit trail {path} ({exc}); close the program "
-                    "holding it, or if the file is damaged move it aside (a new one "
-                    "is started) and keep the old one for the record"
-                ) from exc
-            time.sleep(0.1)
         except duckdb.Error as exc:
-            raise StoreError(
-                f"{path} is not a beatprofile audit trail ({exc}); set [audit] path "
-                "to another file, or move this one aside"
-            ) from exc
+            held = "lock" in str(exc).lower()
+            if held and time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            raise StoreError(_audit_problem(path, exc, held)) from exc
     for statement in _AUDIT_DDL:
         con.execute(statement)
     return con
+
+
+def _audit_problem(path: Path, exc: Exception, held: bool) -> str:
+    """The message for an audit file that cannot be opened."""
+    if held:
+        return (
+            f"cannot open the audit trail {path}: another program holds it ({exc}); "
+            "close that program (or wait for it to finish) and retry"
+        )
+    return (
+        f"{path} is not a beatprofile audit trail ({exc}); move it aside (keep it "
+        "for the record) so a new one is started, or set [audit] path to another file"
+    )

@@ -21,7 +21,7 @@ DOMAIN = [
 
 def test_the_errors_module_lists_every_domain_exception() -> None:
     assert {c.__name__ for c in DOMAIN} == set(errors.__all__)
-    assert len(DOMAIN) == 11
+    assert len(DOMAIN) == 12
 
 
 @pytest.mark.parametrize("cls", DOMAIN, ids=lambda c: c.__name__)
