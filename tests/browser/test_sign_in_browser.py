@@ -164,16 +164,23 @@ def test_each_role_sees_exactly_its_pages_and_buttons(local_site, browser_page, 
     page.wait_for_selector(f"text=Signed in as {name}", timeout=60_000)
     expected = {TITLES[key] for key in policy.pages_for(role)}
     if len(expected) > 1:
+        page.locator(NAV_LINK).first.wait_for(timeout=60_000)
+        wait_for_app_idle(page)
         assert nav_titles(page) == expected
     else:  # Streamlit draws no page list for a single page: that page is all
+        page.wait_for_selector("text=Choose a neighborhood to show at the meeting")
+        wait_for_app_idle(page)
         assert page.locator(NAV_LINK).count() == 0
-        assert "Choose a neighborhood to show at the meeting" in page.inner_text("body")
+        assert "Sign in to beatprofile" not in page.inner_text("body")
     save_screenshot(page, f"signin-sidebar-{role}")
     checks = {"hotspots": "export_incidents", "sector_summary": "export_packet"}
     for key, action in checks.items():
         if not policy.may_view(role, key):
             continue
         page.locator(NAV_LINK, has_text=TITLES[key]).click()
+        page.wait_for_selector(f"h1:has-text('{TITLES[key]}')", timeout=120_000)
+        if policy.can(role, action):
+            page.locator(DOWNLOAD).first.wait_for(timeout=120_000)
         page.wait_for_timeout(500)
         wait_for_app_idle(page, timeout=120_000)
         buttons = page.locator(DOWNLOAD).count()
