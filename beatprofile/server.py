@@ -16,20 +16,31 @@ def streamlit_command(
     app: Path = APP,
     store: Path | None = None,
     public_store: Path | None = None,
+    config: Path | None = None,
+    insecure_no_auth: bool = False,
 ) -> list[str]:
     """``streamlit run`` for the app: local static files (maps work offline), no
     usage statistics, no file watcher, and the viewer toolbar (no "Deploy").
 
-    ``store`` is handed to the app after ``--`` (``-- --store PATH``), where
-    :func:`dashboard.loaders.store_path` reads it; ``public_store`` likewise as
-    ``-- --public-store PATH`` for the public app (and then no ``--store``: the
-    public server is never told where the full store is).
+    ``store`` and ``config`` are handed to the app after ``--`` (``-- --store
+    PATH --config PATH``), where :mod:`dashboard.loaders` reads them;
+    ``insecure_no_auth`` lets an app with no sign-in listen on ``address``.
+    ``public_store`` goes to the public app as ``-- --public-store PATH``, and
+    then nothing else: the public server is never told where the full store is.
     """
-    if store is not None and public_store is not None:
-        raise ValueError("give `store` or `public_store`, not both")
-    script_args = ["--", "--store", str(store)] if store is not None else []
     if public_store is not None:
-        script_args = ["--", "--public-store", str(public_store)]
+        if store is not None or config is not None:
+            raise ValueError("give `public_store` alone, without `store` or `config`")
+        return _command(port, address, app, ["--", "--public-store", str(public_store)])
+    script_args = [
+        *(["--store", str(store)] if store is not None else []),
+        *(["--config", str(config)] if config is not None else []),
+        *(["--insecure-no-auth"] if insecure_no_auth else []),
+    ]
+    return _command(port, address, app, ["--", *script_args] if script_args else [])
+
+
+def _command(port: int, address: str, app: Path, script_args: list[str]) -> list[str]:
     return [
         sys.executable,
         "-m",

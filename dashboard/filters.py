@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import loaders, state
+from dashboard.access import trail
 from pipelines.queries import Filters
 from pipelines.render.text import md_escape
 
@@ -65,6 +66,7 @@ def sidebar_filters(path: str, with_categories: bool = True) -> Filters:
     st.session_state[state.START] = start
     st.session_state[state.END] = end
     st.session_state[state.CATEGORIES] = categories
+    trail.record_filters_view()
     return Filters(level=level, start=start, end=end, categories=categories)
 
 

@@ -25,6 +25,7 @@ from pipelines.community.watch_report import WatchReport, build_watch_report
 from pipelines.errors import BeatprofileError
 from pipelines.exports import to_csv_text, to_geojson_text
 from pipelines.queries import Filters
+from pipelines.settings import Settings
 from pipelines.store import connect_read_only
 
 
@@ -41,13 +42,35 @@ def store_path(argv: list[str] | None = None) -> Path:
     return load_settings(SAMPLE_CONFIG).store_path
 
 
-def _store_argument(args: list[str]) -> str | None:
-    """The value of ``--store PATH`` or ``--store=PATH`` in ``args`` (last wins)."""
+def config_path(argv: list[str] | None = None) -> Path:
+    """The department configuration: ``--config PATH`` after ``--`` (what
+    ``beatprofile serve`` passes), else ``BEATPROFILE_CONFIG``, else the sample's."""
+    args = sys.argv[1:] if argv is None else argv
+    configured = _store_argument(args, "--config")
+    configured = configured or os.environ.get("BEATPROFILE_CONFIG")
+    return Path(configured) if configured else SAMPLE_CONFIG
+
+
+def insecure_no_auth(argv: list[str] | None = None) -> bool:
+    """True if ``--insecure-no-auth`` was passed after ``--`` (``serve`` passes it)."""
+    return "--insecure-no-auth" in (sys.argv[1:] if argv is None else argv)
+
+
+@st.cache_resource(show_spinner=False)
+def load_app_settings(config: str, store: str) -> Settings:
+    """The settings of the running app (``[auth]``, ``[audit]``); never mutated."""
+    from pipelines.settings import load_settings
+
+    return load_settings(config, store=store)
+
+
+def _store_argument(args: list[str], flag: str = "--store") -> str | None:
+    """The value of ``FLAG PATH`` or ``FLAG=PATH`` in ``args`` (last wins)."""
     found = None
     for i, arg in enumerate(args):
-        if arg == "--store" and i + 1 < len(args):
+        if arg == flag and i + 1 < len(args):
             found = args[i + 1]
-        elif arg.startswith("--store="):
+        elif arg.startswith(f"{flag}="):
             found = arg.split("=", 1)[1]
     return found or None
 
@@ -311,3 +334,13 @@ def clear_watch_caches() -> None:
     """Forget what the watch-meeting page read, after a concern or plan was saved."""
     for loader in (load_watch_report, load_concerns, load_plans, load_assessment):
         loader.clear()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def load_oidc_client_problem(
+    metadata_url: str, client_id: str, client_secret: str
+) -> str | None:
+    """Whether the identity provider accepts the client (checked every 5 minutes)."""
+    from pipelines.access.oidc_check import client_problem
+
+    return client_problem(metadata_url, client_id, client_secret)

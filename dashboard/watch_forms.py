@@ -12,7 +12,7 @@ and a one-line confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state
+from dashboard.access import gate, trail
 from pipelines import schema as s
 from pipelines import store
 from pipelines.community import beat_plans, priorities
@@ -45,6 +46,9 @@ def show_saved_message() -> None:
 
 def concern_section(path: str, level: str, area_id: str) -> None:
     """Record a concern; list the area's concerns; change one's status."""
+    if not gate.allowed("edit_forms"):
+        st.info("Your role may not see or record organisers' concerns.")
+        return
     with st.form("watch.concern"):
         st.markdown("**Record a concern raised at a meeting**")
         day = st.date_input("Meeting date", value=date.today(), key=state.CONCERN_DATE)
@@ -60,6 +64,8 @@ def concern_section(path: str, level: str, area_id: str) -> None:
                 lambda: priorities.record_concern(Path(path), concern),
                 "Concern saved. The ranking uses it from the next build.",
                 _CONCERN_INPUTS,
+                target=f"concern:{level}:{area_id}",
+                detail={"category": category, "status": status},
             )
 
     concerns = loaders.load_concerns(path, level, area_id)
@@ -95,11 +101,16 @@ def concern_section(path: str, level: str, area_id: str) -> None:
                 partial(_write_status, path, str(concern_id), new_status),
                 f"Status set to {new_status!r}. The ranking uses it from the next "
                 "build.",
+                target=f"concern_status:{concern_id}",
+                detail={"status": new_status},
             )
 
 
 def plan_section(path: str, level: str, area_id: str, area_name: str) -> None:
     """The area's plans with their assessments, then forms for a plan and a response."""
+    if not gate.allowed("edit_forms"):
+        st.info("Your role may not see or change beat plans.")
+        return
     plans = loaders.load_plans(path, level, area_id)
     if not plans:
         st.info("No beat plan for this area yet.")
@@ -127,6 +138,8 @@ def _new_plan_form(path: str, level: str, area_id: str) -> None:
                 f"Plan {title.strip()!r} saved. Add a response with its start date "
                 "to assess it.",
                 _PLAN_INPUTS,
+                target=f"plan:{level}:{area_id}",
+                detail={"categories": list(categories)},
             )
 
 
@@ -161,6 +174,8 @@ def _response_form(path: str, plans: Sequence[beat_plans.BeatPlan]) -> None:
                 ),
                 "Response saved; the assessment below uses its start date.",
                 _RESPONSE_INPUTS,
+                target=f"plan_response:{plan_id}",
+                detail={"start": str(started), "end": str(ended)},
             )
 
 
@@ -183,21 +198,25 @@ def _show_plan(path: str, plan: beat_plans.BeatPlan, area_name: str) -> None:
             use_container_width=True,
         )
     html_col, pdf_col = st.columns(2)
-    html_col.download_button(
+    gate.download_button(
+        "export_plan",
         "Plan as HTML",
         partial(plan_export.plan_html, plan, assessment, area_name),
+        rows=None,
         file_name=f"plan-{plan.plan_id}.html",
         mime="text/html",
-        on_click="ignore",
         key=f"watch.plan_html.{plan.plan_id}",
+        where=html_col,
     )
-    pdf_col.download_button(
+    gate.download_button(
+        "export_plan",
         "Plan as PDF",
         partial(plan_export.plan_pdf_bytes, plan, assessment, area_name),
+        rows=None,
         file_name=f"plan-{plan.plan_id}.pdf",
         mime="application/pdf",
-        on_click="ignore",
         key=f"watch.plan_pdf.{plan.plan_id}",
+        where=pdf_col,
     )
 
 
@@ -206,14 +225,24 @@ def _save(
     write: Callable[[], object],
     message: str,
     reset: Sequence[str] = (),
+    *,
+    target: str,
+    detail: Mapping[str, object],
 ) -> None:
-    """Run one write; on success clear caches and inputs and rerun, else st.error."""
+    """Run one write; on success clear caches and inputs and rerun, else st.error.
+
+    Either way a ``form_change`` audit row says what was written (never the
+    note's text) and whether it was saved.
+    """
+    gate.require("edit_forms", target)
     loaders.release_store(path)
     try:
         write()
     except BeatprofileError as exc:
+        trail.record("form_change", target, "failed", {**detail, "error": str(exc)})
         st.error(f"Not saved: {exc}")
         return
+    trail.record("form_change", target, "ok", dict(detail))
     loaders.clear_watch_caches()
     for key in reset:
         st.session_state.pop(key, None)

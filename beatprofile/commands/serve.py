@@ -22,6 +22,8 @@ from pipelines.build import run_build
 from pipelines.errors import ConfigError
 from pipelines.settings import Settings
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
 
 def serve(
     config: ConfigOption = None,
@@ -44,6 +46,14 @@ def serve(
             "beside the store).",
         ),
     ] = None,
+    insecure_no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-no-auth",
+            help="Serve on a non-loopback address with no sign-in (anyone who "
+            "reaches the port sees everything).",
+        ),
+    ] = False,
 ) -> None:
     """Start the dashboard on an existing store (or, with --public, the public view).
 
@@ -60,7 +70,8 @@ def serve(
         raise ConfigError(
             f"no store at {settings.store_path}; run `beatprofile build` first"
         )
-    _run_streamlit(settings, port, address)
+    check_address(settings, address, insecure_no_auth)
+    _run_streamlit(settings, port, address, insecure_no_auth)
 
 
 def demo(
@@ -75,6 +86,7 @@ def demo(
     Example: beatprofile demo
     """
     settings = cli_settings(None, None)
+    check_address(settings, address, insecure_no_auth=False)
     if rebuild or not settings.store_path.exists():
         with progress_bar() as progress:
             report = run_build(settings, progress=progress)
@@ -115,13 +127,43 @@ def _serve_public(
     _exec(command, env)
 
 
-def _run_streamlit(settings: Settings, port: int, address: str) -> None:
+def check_address(settings: Settings, address: str, insecure_no_auth: bool) -> None:
+    """Refuse a non-loopback address when no sign-in is configured.
+
+    Raises
+    ------
+    ConfigError
+        If ``[auth] method = "none"``, ``address`` is not loopback and
+        ``insecure_no_auth`` is False.
+    """
+    if settings.auth.method != "none" or insecure_no_auth:
+        return
+    if address in LOOPBACK:
+        return
+    where = settings.config_path or "the configuration"
+    raise ConfigError(
+        f"refusing to serve on {address} with no sign-in ([auth] method is "
+        f'"none" in {where}): anyone who reaches that address would see incident '
+        'details. Set [auth] method = "local" (and add users with `beatprofile '
+        'users add`) or "oidc", serve on 127.0.0.1, or pass --insecure-no-auth'
+    )
+
+
+def _run_streamlit(
+    settings: Settings, port: int, address: str, insecure_no_auth: bool = False
+) -> None:
     from beatprofile.server import streamlit_command
     from pipelines.render.assets import ensure_map_assets
 
     ensure_map_assets()
     env = dict(os.environ)
-    command = streamlit_command(port, address, store=settings.store_path)
+    command = streamlit_command(
+        port,
+        address,
+        store=settings.store_path,
+        config=settings.config_path,
+        insecure_no_auth=insecure_no_auth,
+    )
     out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
     _exec(command, env)
 

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders
+from dashboard.access import gate, trail
 from pipelines import schema as s
 from pipelines.ingest.quality import summarize_sources
 from pipelines.render.point_maps import make_point_map
@@ -145,7 +146,15 @@ points, total = loaders.load_quarantined_points(
 )
 if total == 0:
     st.success("No located row fell outside the jurisdiction.")
+elif not gate.allowed("incident_detail"):
+    st.info(f"{total:,} rows; their points are incident-level detail.")
 else:
+    trail.record(
+        "incident_list_view",
+        "quarantined:outside_jurisdiction",
+        "ok",
+        {"rows": min(total, MAX_POINTS), "of": total},
+    )
     if total > MAX_POINTS:
         st.caption(f"Showing the first {MAX_POINTS:,} of {total:,} points.")
     finest = meta["levels"][0]

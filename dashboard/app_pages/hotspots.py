@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import loaders, state
+from dashboard.access import gate
 from dashboard.selection import clicked_feature_id
 from pipelines.analysis.method_choice import choose_default_method
 from pipelines.analysis.methods import page_method_for, page_methods
@@ -124,17 +125,19 @@ if rows:
         f"{chosen['category'].capitalize()} in {md_escape(chosen['name'])}, "
         "last 28 days (analyst view)"
     )
-    st.dataframe(
+    gate.show_incidents(
         loaders.load_ranked_incidents(
             path, level, chosen["area_id"], chosen["category"]
         ),
+        f"ranked:{level}:{chosen['area_id']}:{chosen['category']}",
         hide_index=True,
         width="stretch",
     )
 if cell_id is not None:
     st.subheader(f"Incidents in cell {cell_id} (analyst view)")
-    st.dataframe(
+    gate.show_incidents(
         loaders.load_cell_incidents(path, cell_id, category),
+        f"cell:{cell_id}:{category}",
         hide_index=True,
         width="stretch",
     )
@@ -146,18 +149,33 @@ if not rows and cell_id is None:
 
 cells_geojson, cells_csv = loaders.load_cell_exports(path, category)
 left, right, far = st.columns(3)
-left.download_button(
+# Cell and ranking files are aggregates, but policy has no aggregate-export
+# action: they stay with the role that may export incidents (the cautious one).
+ranking_rows = shown[RANKING_COLUMNS]
+gate.download_button(
+    "export_incidents",
     "Cells (GeoJSON)",
     cells_geojson,
+    rows=cells_csv.count("\n") - 1,
     file_name=f"hotspot_cells_{category}.geojson",
     mime="application/geo+json",
+    where=left,
 )
-right.download_button(
-    "Cells (CSV)", cells_csv, file_name=f"hotspot_cells_{category}.csv", mime="text/csv"
+gate.download_button(
+    "export_incidents",
+    "Cells (CSV)",
+    cells_csv,
+    rows=cells_csv.count("\n") - 1,
+    file_name=f"hotspot_cells_{category}.csv",
+    mime="text/csv",
+    where=right,
 )
-far.download_button(
+gate.download_button(
+    "export_incidents",
     "Rankings (CSV)",
-    to_csv_text(shown[RANKING_COLUMNS]),
+    to_csv_text(ranking_rows),
+    rows=len(ranking_rows),
     file_name=f"rankings_{level}.csv",
     mime="text/csv",
+    where=far,
 )

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loaders
+from dashboard.access import gate
 from pipelines.analysis.compstat import (
     FLAG_LEGEND,
     compstat_table,
@@ -96,10 +97,12 @@ if level != levels[0]:
         column_config=CONFIG,
     )
 
-st.download_button(
+gate.download_button(
+    "export_packet",
     "Weekly packet (PDF)",
     # Made when clicked: drawing every sector's page takes seconds on a big store.
     partial(loaders.load_packet_pdf, path, str(week_end.date())),
+    rows=len(summary),
     file_name=f"packet_{week_end:%Y-%m-%d}.pdf",
     mime="application/pdf",
 )

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import loaders, state, watch_forms, watch_view
+from dashboard.access import gate
 from pipelines.render.offline_export import watch_meeting_html
 from pipelines.render.watch_export import static_bytes
 
@@ -36,21 +37,25 @@ st.markdown(
     f"[Open presentation mode](?{link}) · use ← → on the tabs to move between panels."
 )
 room, printed = st.columns(2)
-room.download_button(
+gate.download_button(
+    "export_watch",
     "For the room: offline HTML",
     lambda: watch_meeting_html(report),
+    rows=None,
     file_name=f"watch-meeting-{level}-{area_id}.html",
     mime="text/html",
-    on_click="ignore",
     key=state.WATCH_DOWNLOAD_HTML,
+    where=room,
 )
-printed.download_button(
+gate.download_button(
+    "export_watch",
     "For printing: PDF",
     lambda: static_bytes(report, "pdf"),
+    rows=None,
     file_name=f"watch-meeting-{level}-{area_id}.pdf",
     mime="application/pdf",
-    on_click="ignore",
     key=state.WATCH_DOWNLOAD_PDF,
+    where=printed,
 )
 
 watch_forms.show_saved_message()

@@ -17,7 +17,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,15 +86,22 @@ def start_streamlit(
     env: Mapping[str, str] | None = None,
     log_path: Path | None = None,
     timeout: float = 60.0,
+    args: Sequence[str] = (),
+    port: int | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run app_path`` on a free local port; yield its base URL.
+
+    ``args`` are extra Streamlit options (e.g. ``--secrets.files PATH``), put
+    before any script arguments; ``port`` fixes the port (an OIDC redirect
+    URI must name it before the server starts).
 
     The repo root is put on ``PYTHONPATH`` so the app can import the project.
     The server runs in its own process group, which is terminated on exit.
     """
     app_path = Path(app_path).resolve()
-    port = free_port()
+    port = port or free_port()
     cmd = streamlit_command(port, app=app_path)
+    cmd[5:5] = list(args)  # after "python -m streamlit run APP"
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p

@@ -28,7 +28,7 @@ def watch_router(folder: Path) -> Path:
     else a copy in ``folder`` that adds the page, next to links to the app's
     ``app_pages/`` and ``static/`` so every relative path still works."""
     source = DASHBOARD_APP.read_text(encoding="utf-8")
-    if "watch_meeting.py" in source:
+    if "watch_meeting.py" in source or "access import router" in source:
         return DASHBOARD_APP
     if "st.navigation(PAGES)" not in source:
         raise AssertionError("dashboard/app.py no longer calls st.navigation(PAGES)")
