@@ -62,14 +62,12 @@ def mark_placeholders(
     DataFrame
         A copy; placeholder rows get NaN ``x``/``y`` and ``located`` False.
     """
-    origin = np.column_stack(
-        [
-            rows[s.SOURCE]
-            .map({k: v[i] for k, v in origins.items()})
-            .to_numpy("float64")
-            for i in (0, 1)
-        ]
+    codes, sources = pd.factorize(rows[s.SOURCE])  # a handful of sources
+    images = np.array(
+        [origins.get(name, (np.nan, np.nan)) for name in sources] + [(np.nan, np.nan)],
+        dtype="float64",
     ).reshape(-1, 2)
+    origin = images[codes]  # code -1 (no source) takes the last, NaN row
     rule = find_placeholders(
         rows[s.LON].to_numpy("float64"),
         rows[s.LAT].to_numpy("float64"),
