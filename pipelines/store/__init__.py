@@ -103,14 +103,7 @@ def building(
         If the store's folder cannot be created or written.
     """
     store_path = Path(store_path)
-    try:
-        store_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot create the store folder {store_path.parent}: {exc}"
-        ) from exc
-    tmp = store_path.with_name(f".{store_path.name}.building-{os.getpid()}")
-    _remove(tmp)
+    tmp = fresh_build_file(store_path, "the store folder")
     if start_from_existing and store_path.exists():
         shutil.copyfile(store_path, tmp)
     con = duckdb.connect(str(tmp))
@@ -137,6 +130,21 @@ def building(
         con.close()
         _remove(tmp)
         raise
+
+
+def fresh_build_file(path: Path, folder: str) -> Path:
+    """Where a new version of ``path`` is written before it replaces ``path``.
+
+    Creates ``path``'s folder (``folder`` names it in the error) and removes a
+    leftover build file of this process. Used by every atomic write here.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {folder} {path.parent}: {exc}") from exc
+    tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
+    _remove(tmp)
+    return tmp
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.errors import StoreError
-from pipelines.store import _remove
+from pipelines.store import _remove, fresh_build_file
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,7 @@ def building_public(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         If the folder cannot be created.
     """
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the folder {path.parent}: {exc}") from exc
-    tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
-    _remove(tmp)
+    tmp = fresh_build_file(path, "the folder")
     con = duckdb.connect(str(tmp))
     try:
         yield con
