@@ -18,6 +18,7 @@ import shapely
 
 from geo.crs import LONLAT
 from pipelines import schema as s
+from pipelines.analysis.coverage import DataSpan, span_from_daily
 from pipelines.store import CRIMES, table_exists
 
 
@@ -50,6 +51,21 @@ def date_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
     """First and last day with incidents."""
     first, last = con.execute("SELECT min(day), max(day) FROM daily_counts").fetchone()
     return first, last
+
+
+def data_span(con: duckdb.DuckDBPyConnection) -> DataSpan | None:
+    """The days the crimes data covers (:mod:`pipelines.analysis.coverage`).
+
+    Counted at the level holding the most incidents, where each report is
+    counted once.
+    """
+    daily = con.execute(
+        "SELECT day, sum(n)::BIGINT AS n FROM daily_counts WHERE level = ("
+        "  SELECT level FROM daily_counts GROUP BY level"
+        "  ORDER BY sum(n) DESC, level LIMIT 1) "
+        "GROUP BY day"
+    ).df()
+    return span_from_daily(daily)
 
 
 def categories_present(con: duckdb.DuckDBPyConnection) -> list[str]:

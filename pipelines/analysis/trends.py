@@ -56,12 +56,25 @@ class CountComparison:
             word = "rise" if self.direction == "up" else "fall"
             return (
                 f"{now} against {before}: a significant {word} "
-                f"(exact Poisson test, p = {self.p_value:.3f})."
+                f"(exact Poisson test, {format_p(self.p_value)})."
             )
         return (
             f"{now} against {before}: within normal variation "
-            f"(exact Poisson test, p = {self.p_value:.2f})."
+            f"(exact Poisson test, {format_p(self.p_value)})."
         )
+
+
+def format_p(p_value: float) -> str:
+    """A p-value in words: ``p < 0.001`` below a thousandth, else three decimals.
+
+    Example
+    -------
+    >>> format_p(0.0), format_p(0.0123), format_p(0.5)
+    ('p < 0.001', 'p = 0.012', 'p = 0.500')
+    """
+    if p_value < 0.001:
+        return "p < 0.001"
+    return f"p = {p_value:.3f}"
 
 
 def compare_counts(
