@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from beatprofile.commands.watch import DEFAULT_SETTLE, SettleOption, run_drop_folder
+from beatprofile.commands.watch import (
+    DEFAULT_SETTLE,
+    SettleOption,
+    rejected_error,
+    run_drop_folder,
+)
 from beatprofile.shared import (
     SAMPLE_CONFIG,
     AllowLowOption,
@@ -96,7 +101,10 @@ def ingest(
         if files:
             raise ConfigError("give either export files or --from-dir DIR, not both")
         settings = cli_settings(config, store)
-        run_drop_folder(settings, from_dir, settle, wait, allow_low_agreement)
+        results = run_drop_folder(settings, from_dir, settle, wait, allow_low_agreement)
+        error = rejected_error(from_dir, results)
+        if error is not None:
+            raise error
         return
     if not files or profile is None:
         raise ConfigError(

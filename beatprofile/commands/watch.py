@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from beatprofile.shared import ConfigOption, LazyModule, StoreOption, cli_settings, out
+from pipelines.errors import ConfigError
 
 if TYPE_CHECKING:
     from pipelines.settings import Settings, SourceConfig
@@ -34,8 +35,8 @@ def run_drop_folder(
     settle: float,
     wait: float,
     allow_low_agreement: bool = False,
-) -> int:
-    """One pass over the drop folder; print one line per file; return rejects."""
+) -> list:
+    """One pass over the drop folder; print one line per file; return the results."""
 
     def load(source: SourceConfig, path: Path) -> None:
         pipelines_build.run_build(
@@ -49,7 +50,18 @@ def run_drop_folder(
     results = drop_folder.ingest_folder(folder, settings, load, settle)
     for result in results:
         out.print(result.log_line(), markup=False, highlight=False, soft_wrap=True)
-    return sum(r.outcome == "rejected" for r in results)
+    return results
+
+
+def rejected_error(folder: Path, results: list) -> ConfigError | None:
+    """The error a one-pass run ends with when it rejected files (for cron mail)."""
+    rejected = [r for r in results if r.outcome == "rejected"]
+    if not rejected:
+        return None
+    return ConfigError(
+        f"{len(rejected)} of {len(results)} files in {folder} were rejected; each "
+        f"one's reason is in {folder / 'rejected'}/<file>.reason.txt"
+    )
 
 
 def watch(

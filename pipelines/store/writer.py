@@ -114,7 +114,9 @@ def _acquire(handle, store_path: Path, wait_seconds: float) -> None:
 
 def _write_holder(handle) -> None:
     """Record this process in the lock file (read by a waiting update)."""
-    command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200]
+    program = Path(sys.argv[0])  # ``python -m beatprofile`` runs __main__.py
+    name = program.parent.name if program.name == "__main__.py" else program.name
+    command = " ".join([name, *sys.argv[1:]])[:200]
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     handle.truncate(0)
     handle.write(f"{os.getpid()}\n{stamp}\n{command}\n")
