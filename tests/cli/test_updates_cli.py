@@ -219,3 +219,24 @@ def test_two_updates_at_once_the_second_refuses_and_the_store_is_whole(dept):
     assert os.listdir(dept.store_path.parent) == [
         n for n in os.listdir(dept.store_path.parent) if ".building-" not in n
     ]
+
+
+def test_watch_loads_a_file_dropped_between_two_looks(dept):
+    folder = dept.config_path.parent / "drop"
+    drop(dept, "november2019.csv", (RAW / "november2019.csv").read_bytes())
+    result = run_cli(
+        "watch",
+        str(folder),
+        "--config",
+        str(dept.config_path),
+        "--settle",
+        "0",
+        "--interval",
+        "0",
+        "--passes",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()  # the second look finds nothing new
+    assert re.fullmatch(LINE, line)["outcome"] == "loaded"
+    assert (folder / "loaded" / "november2019.csv").is_file()
