@@ -240,3 +240,35 @@ def test_watch_loads_a_file_dropped_between_two_looks(dept):
     (line,) = result.stdout.splitlines()  # the second look finds nothing new
     assert re.fullmatch(LINE, line)["outcome"] == "loaded"
     assert (folder / "loaded" / "november2019.csv").is_file()
+
+
+def test_ingest_of_a_loaded_file_imports_no_analysis_library(dept):
+    """What keeps it under a second: pandas, geopandas, pyproj are never imported."""
+    script = (
+        "import sys\n"
+        "from beatprofile.cli import main\n"
+        "sys.argv = ['beatprofile', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'geopandas', 'pyproj', 'numpy') "
+        "if m in sys.modules))\n"
+    )
+    exports = dept.config_path.parent / "exports"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "ingest",
+            str(exports / "october2019.csv"),
+            "--profile",
+            str(PROFILE),
+            "--config",
+            str(dept.config_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]", result.stdout
+    assert "already loaded on" in result.stdout
