@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 try:  # POSIX; elsewhere updates are not serialised
     import fcntl
@@ -96,7 +97,7 @@ def updating(
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _acquire(handle, store_path: Path, wait_seconds: float) -> None:
+def _acquire(handle: IO[str], store_path: Path, wait_seconds: float) -> None:
     """Take the lock, polling until ``wait_seconds`` have passed."""
     if fcntl is None:  # pragma: no cover
         return
@@ -112,7 +113,7 @@ def _acquire(handle, store_path: Path, wait_seconds: float) -> None:
             time.sleep(_POLL_SECONDS)
 
 
-def _write_holder(handle) -> None:
+def _write_holder(handle: IO[str]) -> None:
     """Record this process in the lock file (read by a waiting update)."""
     program = Path(sys.argv[0])  # ``python -m beatprofile`` runs __main__.py
     name = program.parent.name if program.name == "__main__.py" else program.name
@@ -123,7 +124,7 @@ def _write_holder(handle) -> None:
     handle.flush()
 
 
-def _busy_message(handle, store_path: Path, wait_seconds: float) -> str:
+def _busy_message(handle: IO[str], store_path: Path, wait_seconds: float) -> str:
     """``the store ... is being updated by process <pid> since <time> (...)``."""
     handle.seek(0)
     lines = handle.read().splitlines()
