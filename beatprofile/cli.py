@@ -19,6 +19,7 @@ from beatprofile.commands import (
     report,
     serve,
     simulate,
+    watch,
 )
 from beatprofile.shared import err
 from pipelines.errors import BeatprofileError
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.command()(build.build)
 app.command()(build.ingest)
+app.command()(watch.watch)
 app.add_typer(profile.profile_app, name="profile")
 app.command()(build.check)
 app.command("simulate-cad")(simulate.simulate_cad_command)

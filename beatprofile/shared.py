@@ -4,21 +4,47 @@ loader, the progress bars and the build report's printing."""
 from __future__ import annotations
 
 import getpass
+import importlib
 import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipelines.access import audit, policy
-from pipelines.build import BuildReport
-from pipelines.catalog import SAMPLE_CONFIG
+from pipelines.access import policy
 from pipelines.schema import FILTERED_REASON
-from pipelines.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from pipelines.build import BuildReport
+    from pipelines.settings import Settings
+
+
+class LazyModule(ModuleType):
+    """A module imported on first attribute access.
+
+    The command modules name the heavy libraries (pandas, geopandas, scipy
+    through ``pipelines.build``) this way, so that a quick command such as
+    ``ingest`` of a file already loaded starts in a fraction of a second
+    instead of importing the whole analysis stack first.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+audit = LazyModule("pipelines.access.audit")
+# pipelines.catalog.SAMPLE_CONFIG, without importing geopandas with the catalog
+SAMPLE_CONFIG = (
+    Path(__file__).resolve().parents[1] / "data" / "sample" / "beatprofile.toml"
+)
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -34,6 +60,8 @@ StoreOption = Annotated[
 
 def cli_settings(config: Path | None, store: Path | None) -> Settings:
     # A --store typed on the command line is relative to where it was typed.
+    from pipelines.settings import load_settings
+
     return load_settings(config or SAMPLE_CONFIG, store=store)
 
 

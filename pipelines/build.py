@@ -36,6 +36,7 @@ from pipelines.ingest.quality import file_quality
 from pipelines.ingest.source_profile import load_source_profile
 from pipelines.ingest.staging import Progress, stage_files
 from pipelines.settings import Settings, SourceConfig
+from pipelines.store.writer import DEFAULT_WAIT_SECONDS, updating
 from pipelines.workload.workload_tables import refresh_workload
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def run_build(
     replace_sources: frozenset[str] = frozenset(),
     extra_tables: dict[str, pd.DataFrame] | None = None,
     allow_low_agreement: bool = False,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> BuildReport:
     """Build (or update) the store described by ``settings``.
 
@@ -124,6 +126,8 @@ def run_build(
     allow_low_agreement : bool
         Build even when a level is empty or its label agreement is below
         ``settings.min_label_agreement`` (the problems become warnings).
+    wait_seconds : float
+        How long to wait for another update of the same store to finish.
 
     Returns
     -------
@@ -134,7 +138,31 @@ def run_build(
     LowAgreementError
         If a level is empty or disagrees with its labels (and not allowed);
         the previous store is left untouched.
+    StoreError
+        If another update of the store is still running after ``wait_seconds``.
     """
+    with updating(settings.store_path, wait_seconds):
+        return _run_build(
+            settings,
+            extra_files,
+            incremental,
+            progress,
+            replace_sources,
+            extra_tables,
+            allow_low_agreement,
+        )
+
+
+def _run_build(
+    settings: Settings,
+    extra_files: Sequence[tuple[SourceConfig, Path]],
+    incremental: bool,
+    progress: Progress | None,
+    replace_sources: frozenset[str],
+    extra_tables: dict[str, pd.DataFrame] | None,
+    allow_low_agreement: bool,
+) -> BuildReport:
+    """:func:`run_build` under the store's update lock."""
     progress = progress or (lambda *_: None)
     work = (
         []

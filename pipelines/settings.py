@@ -19,6 +19,7 @@ from pipelines import validate
 from pipelines.access.policy import ROLES
 from pipelines.analysis_settings import AnalysisSettings, parse_analysis_settings
 from pipelines.errors import ConfigError
+from pipelines.store.location import store_path_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SourceConfig:
 
     profile: Path
     files: tuple[Path, ...]
+    patterns: tuple[str, ...] = ()  # the config's `files` patterns (drop folder)
 
 
 @dataclass(frozen=True)
@@ -147,14 +149,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
     )
     base = path.parent
     department = doc.get("department", {})
-    store_section = doc.get("store", {})
-    store_path = (
-        str(Path(store).expanduser().resolve())
-        if store is not None
-        else os.environ.get("BEATPROFILE_STORE") or store_section.get("path")
-    )
-    if not store_path:
-        raise ConfigError(f"{path}: [store] needs `path` (where the store file goes)")
+    store_path = store_path_of(doc, path, store)
     analysis_crs = str(
         validate.require(department, "analysis_crs", "[department]", path)
     )
@@ -168,7 +163,7 @@ def load_settings(path: str | Path, store: str | Path | None = None) -> Settings
         analysis_crs=analysis_crs,
         sources=tuple(_source(item, base, path) for item in doc.get("sources", [])),
         levels=_levels(doc.get("levels", []), base, path),
-        store_path=_resolve(base, store_path),
+        store_path=store_path,
         tolerance_m=validate.number(
             doc.get("assignment", {}), "tolerance_m", 1.0, "[assignment]", path
         ),
@@ -264,7 +259,7 @@ def _source(item: dict, base: Path, path: Path) -> SourceConfig:
                 f"(looked in {base}); fix the pattern or remove it"
             )
         files.extend(Path(m) for m in matched)
-    return SourceConfig(profile=profile, files=tuple(files))
+    return SourceConfig(profile=profile, files=tuple(files), patterns=tuple(patterns))
 
 
 def _levels(items: list[dict], base: Path, path: Path) -> tuple[LevelConfig, ...]:

@@ -11,16 +11,27 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from beatprofile.shared import ConfigOption, StoreOption, cli_settings, os_user, out
-from pipelines.access import audit, users
+from beatprofile.shared import (
+    ConfigOption,
+    LazyModule,
+    StoreOption,
+    cli_settings,
+    os_user,
+    out,
+)
 from pipelines.access.policy import CLI_ADMIN_ROLE, ROLES
 from pipelines.errors import ConfigError
-from pipelines.settings import Settings
+
+if TYPE_CHECKING:
+    from pipelines.settings import Settings
+
+audit = LazyModule("pipelines.access.audit")
+users = LazyModule("pipelines.access.users")
 
 users_app = typer.Typer(help='Local accounts (when [auth] method = "local").')
 

@@ -8,9 +8,17 @@ from typing import Annotated
 
 import typer
 
+from beatprofile.commands.watch import (
+    DEFAULT_SETTLE,
+    SettleOption,
+    rejected_error,
+    run_drop_folder,
+)
 from beatprofile.shared import (
+    SAMPLE_CONFIG,
     AllowLowOption,
     ConfigOption,
+    LazyModule,
     StoreOption,
     cli_settings,
     err,
@@ -18,8 +26,20 @@ from beatprofile.shared import (
     print_report,
     progress_bar,
 )
-from pipelines.build import run_build
-from pipelines.settings import SourceConfig
+from pipelines.errors import ConfigError
+
+pipelines_build = LazyModule("pipelines.build")
+
+
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait for another update of the same store to finish "
+        "before giving up with an error.",
+    ),
+]
+DEFAULT_WAIT = 10.0
 
 
 def build(
@@ -30,6 +50,7 @@ def build(
         typer.Option("--report-json", help="Write the build figures as JSON."),
     ] = None,
     allow_low_agreement: AllowLowOption = False,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Build the store from the configured exports (the bundled sample by default).
 
@@ -37,37 +58,106 @@ def build(
     """
     settings = cli_settings(config, store)
     with progress_bar() as progress:
-        report = run_build(
-            settings, progress=progress, allow_low_agreement=allow_low_agreement
+        report = pipelines_build.run_build(
+            settings,
+            progress=progress,
+            allow_low_agreement=allow_low_agreement,
+            wait_seconds=wait,
         )
     print_report(report, report_json)
 
 
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Export files to add.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Export files to add.")
+    ] = None,
     profile: Annotated[
-        Path,
+        Path | None,
         typer.Option("--profile", help="Source profile TOML describing the files."),
-    ],
+    ] = None,
+    from_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-dir",
+            help="Load every new file of this drop folder once (profile chosen by "
+            "the config's [[sources]] file patterns), moving each to loaded/ or "
+            "rejected/; for a systemd timer or cron.",
+        ),
+    ] = None,
     config: ConfigOption = None,
     store: StoreOption = None,
     report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
     allow_low_agreement: AllowLowOption = False,
+    wait: WaitOption = DEFAULT_WAIT,
+    settle: SettleOption = DEFAULT_SETTLE,
 ) -> None:
     """Add exports to the store (created if there is none yet); a file already
-    loaded changes nothing, and reversals net across files.
+    loaded (same content, under any name) changes nothing, and reversals net
+    across files.
 
     Example: beatprofile ingest january2020.csv --profile profiles/stlouis_slmpd.toml
     """
+    if from_dir is not None:
+        if files:
+            raise ConfigError("give either export files or --from-dir DIR, not both")
+        settings = cli_settings(config, store)
+        results = run_drop_folder(settings, from_dir, settle, wait, allow_low_agreement)
+        error = rejected_error(from_dir, results)
+        if error is not None:
+            raise error
+        return
+    if not files or profile is None:
+        raise ConfigError(
+            "name the export files and their --profile (e.g. beatprofile ingest "
+            "january2020.csv --profile profiles/stlouis_slmpd.toml), or give "
+            "--from-dir DIR"
+        )
+    # With --report-json the full path runs, so the JSON holds the store's figures.
+    new_files = files if report_json else _report_loaded(config, store, profile, files)
+    if not new_files:
+        return
     settings = cli_settings(config, store)
+    _ingest_files(settings, profile, new_files, report_json, allow_low_agreement, wait)
+
+
+def _report_loaded(
+    config: Path | None, store: Path | None, profile: Path, files: list[Path]
+) -> list[Path]:
+    """Say which files are already loaded (by content); return the others.
+
+    Decided before the configuration is loaded in full (that imports the CRS
+    and analysis libraries): this is what keeps a repeated ingest under a second.
+    """
+    from pipelines.ingest.loaded import find_loaded
+    from pipelines.store.location import configured_store_path
+
+    store_path = configured_store_path(config or SAMPLE_CONFIG, store)
+    loaded = find_loaded(store_path, profile, files)
+    for known in loaded.values():
+        out.print(known.describe() + ".", markup=False, highlight=False, soft_wrap=True)
+    return [f for f in files if f not in loaded]
+
+
+def _ingest_files(
+    settings,
+    profile: Path,
+    files: list[Path],
+    report_json: Path | None,
+    allow_low_agreement: bool,
+    wait: float,
+) -> None:
+    """The full ingest: stage the new files, derive, swap the new store in."""
+    from pipelines.settings import SourceConfig
+
     source = SourceConfig(profile=profile.resolve(), files=())
     with progress_bar() as progress:
-        report = run_build(
+        report = pipelines_build.run_build(
             settings,
             extra_files=[(source, f.resolve()) for f in files],
             incremental=True,
             progress=progress,
             allow_low_agreement=allow_low_agreement,
+            wait_seconds=wait,
         )
     if report.unchanged:
         for leftover in report.leftovers_removed:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from beatprofile.shared import ConfigOption, StoreOption, cli_settings, out
-from pipelines.community.publish import default_public_path, publish_public_store
+from beatprofile.shared import ConfigOption, LazyModule, StoreOption, cli_settings, out
+
+publishing = LazyModule("pipelines.community.publish")
 
 
 def publish(
@@ -28,8 +29,8 @@ def publish(
     Example: beatprofile publish --out /srv/beatprofile/public.duckdb
     """
     settings = cli_settings(config, store)
-    target = out_path or default_public_path(settings.store_path)
-    report = publish_public_store(
+    target = out_path or publishing.default_public_path(settings.store_path)
+    report = publishing.publish_public_store(
         settings.store_path, target, settings.min_count_public
     )
     out.print(f"Public store written to {report.path} (k = {report.k})", markup=False)

@@ -6,21 +6,25 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from beatprofile.shared import (
     ConfigOption,
+    LazyModule,
     StoreOption,
     cli_settings,
     out,
     print_report,
     progress_bar,
 )
-from pipelines.build import run_build
 from pipelines.errors import ConfigError
-from pipelines.settings import Settings
+
+if TYPE_CHECKING:
+    from pipelines.settings import Settings
+
+pipelines_build = LazyModule("pipelines.build")
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -89,7 +93,7 @@ def demo(
     check_address(settings, address, insecure_no_auth=False)
     if rebuild or not settings.store_path.exists():
         with progress_bar() as progress:
-            report = run_build(settings, progress=progress)
+            report = pipelines_build.run_build(settings, progress=progress)
         print_report(report, None)
     _run_streamlit(settings, port, address)
 

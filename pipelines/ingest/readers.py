@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from pipelines.errors import InputFileError
+from pipelines.ingest.loaded import content_hash, export_bytes
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +64,8 @@ def read_export(path: str | Path) -> ExportTable:
     >>> read_export("data/sample/slmpd/june2019.csv.gz").rows.shape[0]
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found; check the path")
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputFileError(f"{path}: not a readable gzip file ({exc})") from exc
-    sha = hashlib.sha256(data).hexdigest()
+    data = export_bytes(path)
+    sha = content_hash(data)
     text, encoding = _decode(data, path)
     if not text.strip():
         raise InputFileError(

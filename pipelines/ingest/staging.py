@@ -18,6 +18,7 @@ import pandas as pd
 from pipelines import schema as s
 from pipelines import store
 from pipelines.ingest.categories import OffenseMemo
+from pipelines.ingest.loaded import content_hash, export_bytes
 from pipelines.ingest.normalize import conform_labels, normalize_export
 from pipelines.ingest.readers import read_export
 from pipelines.ingest.source_profile import SourceProfile, load_source_profile
@@ -69,11 +70,12 @@ def stage_files(
             profiles[source.profile] = profile
             memos[source.profile] = OffenseMemo(profile)
         profile = profiles[source.profile]
-        table = read_export(path)
-        if (profile.name, table.sha256) in seen:
+        # Recognised by content before anything is parsed.
+        if (profile.name, content_hash(export_bytes(path))) in seen:
             log.info("%s already loaded (same content); skipped", path.name)
             skipped += 1
             continue
+        table = read_export(path)
         staged = normalize_export(
             table, profile, settings.analysis_crs, memos[source.profile]
         )

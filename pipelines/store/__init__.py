@@ -22,13 +22,17 @@ except ImportError:  # pragma: no cover
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from pipelines.errors import StoreError
 from pipelines.identity import UNIQUE_ID, RecordIdentity
+
+if TYPE_CHECKING:  # pandas and pyarrow are imported where used, so that a quick
+    # command (``ingest`` of a file already loaded) does not pay for them
+    import pandas as pd
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +287,8 @@ def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
 
     NaN and NaT become nulls, as when DuckDB reads the frame itself.
     """
+    import pyarrow as pa
+
     try:
         columns = [
             pa.array(frame.iloc[:, i], from_pandas=True) for i in range(frame.shape[1])

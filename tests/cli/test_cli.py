@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["build", "ingest", "serve", "demo", "check", "simulate-cad", "publish"]
+COMMANDS = [
+    "build",
+    "ingest",
+    "watch",
+    "serve",
+    "demo",
+    "check",
+    "simulate-cad",
+    "publish",
+]
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 
