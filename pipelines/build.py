@@ -141,10 +141,22 @@ def run_build(
     StoreError
         If another update of the store is still running after ``wait_seconds``.
     """
+    work = (
+        []
+        if incremental
+        else [(source, path) for source in settings.sources for path in source.files]
+    )
+    work += list(extra_files)
+    # Fail on a bad profile, setting or area layer before anything is read or
+    # locked: a configuration error leaves no file behind, not even the lock.
+    for source in {source.profile for source, _ in work}:
+        load_source_profile(source)
+    finest = load_finest_layer(settings)
     with updating(settings.store_path, wait_seconds):
         return _run_build(
             settings,
-            extra_files,
+            work,
+            finest,
             incremental,
             progress,
             replace_sources,
@@ -155,25 +167,16 @@ def run_build(
 
 def _run_build(
     settings: Settings,
-    extra_files: Sequence[tuple[SourceConfig, Path]],
+    work: list[tuple[SourceConfig, Path]],
+    finest: gpd.GeoDataFrame,
     incremental: bool,
     progress: Progress | None,
     replace_sources: frozenset[str],
     extra_tables: dict[str, pd.DataFrame] | None,
     allow_low_agreement: bool,
 ) -> BuildReport:
-    """:func:`run_build` under the store's update lock."""
+    """:func:`run_build` under the store's update lock, its inputs checked."""
     progress = progress or (lambda *_: None)
-    work = (
-        []
-        if incremental
-        else [(source, path) for source in settings.sources for path in source.files]
-    )
-    work += list(extra_files)
-    # Fail on a bad profile, setting or area layer before anything is read.
-    for source in {source.profile for source, _ in work}:
-        load_source_profile(source)
-    finest = load_finest_layer(settings)
     leftovers = tuple(
         lo.describe() for lo in store.remove_stale_builds(settings.store_path)
     )

@@ -66,11 +66,16 @@ def _install(path: str) -> None:
 
         return wrapper
 
-    importlib.import_module("beatprofile.cli")  # pulls in the build's modules
+    # The CLI imports lazily (a repeat ingest must not load pandas), so load
+    # every step's module here; the build would import them all anyway.
+    importlib.import_module("beatprofile.cli")
     originals = {}
     for step in STEPS:
         module_name, func_name = step.split(":")
-        module = sys.modules.get(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            module = None
         func = getattr(module, func_name, None) if module else None
         if callable(func):
             originals[id(func)] = (step, func)

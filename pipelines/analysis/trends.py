@@ -60,21 +60,26 @@ class CountComparison:
             )
         return (
             f"{now} against {before}: within normal variation "
-            f"(exact Poisson test, {format_p(self.p_value)})."
+            f"(exact Poisson test, {format_p(self.p_value, decimals=2)})."
         )
 
 
-def format_p(p_value: float) -> str:
-    """A p-value in words: ``p < 0.001`` below a thousandth, else three decimals.
+def format_p(p_value: float, decimals: int = 3) -> str:
+    """A p-value in words: ``p < 0.001`` below a thousandth, never ``p = 0.000``.
+
+    Significant results get three decimals; ``decimals=2`` is for results
+    within normal variation, where the third decimal says nothing.
 
     Example
     -------
-    >>> format_p(0.0), format_p(0.0123), format_p(0.5)
-    ('p < 0.001', 'p = 0.012', 'p = 0.500')
+    >>> format_p(0.0), format_p(0.0123), format_p(0.5, decimals=2)
+    ('p < 0.001', 'p = 0.012', 'p = 0.50')
     """
     if p_value < 0.001:
         return "p < 0.001"
-    return f"p = {p_value:.3f}"
+    if p_value < 0.01:  # two decimals would read "p = 0.00"
+        decimals = max(decimals, 3)
+    return f"p = {p_value:.{decimals}f}"
 
 
 def compare_counts(

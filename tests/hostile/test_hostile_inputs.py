@@ -210,9 +210,10 @@ def build_store(world: World, export: Path, tmp_path: Path) -> tuple[CliResult, 
     result = run_in_process(["build", "--config", str(config)], tmp_path)
     after = files_state(world.root, export.parent)
     assert {p for p in after if after[p] != before.get(p)} == set()
-    # Only the store and its write lock (kept: concerns and the swap share it).
+    # Only the store, its organisers' lock (kept: concerns and the swap share
+    # it) and its update lock (kept: an flock file holds no lock once closed).
     assert sorted(p.name for p in store.parent.iterdir()) == sorted(
-        [store.name, f".{store.name}.lock"]
+        [store.name, f".{store.name}.lock", f".{store.name}.update.lock"]
     )
     return result, store
 

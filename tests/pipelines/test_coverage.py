@@ -84,6 +84,8 @@ def test_p_below_a_thousandth_reads_as_an_inequality():
     assert format_p(0.0) == "p < 0.001"
     assert format_p(0.00099) == "p < 0.001"
     assert format_p(0.001) == "p = 0.001"
+    assert format_p(0.004, decimals=2) == "p = 0.004"  # never "p = 0.00"
+    assert format_p(0.289, decimals=2) == "p = 0.29"
     sentence = compare_counts(591, 0).describe()
     assert "p < 0.001" in sentence and "p = 0.000" not in sentence
 
