@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import queries
+from pipelines.analysis.coverage import DataSpan
 from pipelines.catalog import SAMPLE_CONFIG
 from pipelines.community import beat_plans, priorities
 from pipelines.community.watch_report import WatchReport, build_watch_report
@@ -136,6 +137,12 @@ def load_meta(path: str) -> dict:
 @st.cache_data(show_spinner=False)
 def load_bounds(path: str) -> tuple[date, date]:
     return queries.date_bounds(_cursor(path))
+
+
+@st.cache_data(show_spinner=False)
+def load_data_span(path: str) -> DataSpan | None:
+    """The days the data covers; comparisons outside it are refused."""
+    return queries.data_span(_cursor(path))
 
 
 @st.cache_data(show_spinner=False)
