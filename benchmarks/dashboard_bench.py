@@ -119,15 +119,14 @@ def _interactions(last, area_id: str) -> list[tuple[str, str, Callable | None]]:
 
 
 def _other_pages() -> list[Path]:
-    """Pages besides overview and area profile (timed on open only)."""
-    from pipelines.catalog import DASHBOARD_APP
+    """Pages besides overview and area profile (timed on open only), in the
+    router's navigation order; the admin pages need a signed-in admin."""
+    from dashboard.access.router import CATALOGUE, PAGES_DIR
 
-    routed = DASHBOARD_APP.read_text(encoding="utf-8")
     return [
-        page
-        for page in sorted((DASHBOARD_APP.parent / "app_pages").glob("*.py"))
-        if page.stem not in ("__init__", "overview", "area_profile")
-        and f"app_pages/{page.name}" in routed
+        PAGES_DIR / f"{spec.key}.py"
+        for spec in CATALOGUE
+        if spec.key not in ("overview", "area_profile", "audit", "users")
     ]
 
 
