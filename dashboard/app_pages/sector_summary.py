@@ -10,6 +10,7 @@ from dashboard import loaders
 from dashboard.access import gate
 from pipelines.analysis.compstat import (
     FLAG_LEGEND,
+    comparison_notes,
     compstat_table,
     latest_complete_week_end,
     sector_summary,
@@ -36,6 +37,7 @@ with st.sidebar:
         key="sector.week",
     )
 week_end = latest_complete_week_end(pd.Timestamp(week_end))
+span = loaders.load_data_span(path)
 
 st.title("Sector summary")
 st.caption(
@@ -44,6 +46,9 @@ st.caption(
     "header to sort."
 )
 st.markdown("  \n".join(f"**{mark}** {words}" for mark, words in FLAG_LEGEND.items()))
+notes = comparison_notes(week_end, span)
+if notes:
+    st.warning("  \n".join(notes))
 
 
 def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.DataFrame:
@@ -55,6 +60,7 @@ def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.Data
         areas,
         week_end,
         loaders.load_data_gaps(path),
+        span,
     )
     return sector_summary(table, loaders.load_workload(path, level_name))
 

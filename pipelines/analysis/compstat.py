@@ -7,21 +7,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.analysis.coverage import DataSpan, span_from_daily, uncovered_note
 from pipelines.analysis.gaps import overlaps_gap
 from pipelines.analysis.trends import compare_counts
 from pipelines.analysis.windows import (
     WEEK_DAYS,
+    DayRange,
     Period,
     latest_complete_week_end,
     periods_ending,
     trailing,
 )
 
-RISE, FALL, STEADY = "▲", "▼", "•"
+RISE, FALL, STEADY, NO_TEST = "▲", "▼", "•", "n/a"
 FLAG_LEGEND = {
     RISE: "significant rise (exact Poisson test, 5% level)",
     FALL: "significant fall (exact Poisson test, 5% level)",
     STEADY: "no significant change: within what chance alone would produce",
+    NO_TEST: "no comparison: a period not fully inside the data is not tested",
+}
+_WINDOW_LABELS = {
+    "7d": ("These 7 days", "The 7 days before", "The same 7 days a year earlier"),
+    "28d": ("These 28 days", "The 28 days before", "The same 28 days a year earlier"),
+    "ytd": ("This year to date", None, "The same part of last year"),
 }
 SPARK_WEEKS = 52
 
@@ -39,8 +47,13 @@ def compstat_table(
     areas: pd.DataFrame,
     week_end: pd.Timestamp,
     gaps: pd.DataFrame | None = None,
+    span: DataSpan | None = None,
 ) -> pd.DataFrame:
     """One row per area: counts per period, prior and last year, flags, sparkline.
+
+    A comparison whose period (or whose current period) is not fully inside the
+    data is never tested: its count is missing (``<NA>``, not 0) and its flag
+    :data:`NO_TEST`; :func:`comparison_notes` says why in words.
 
     Parameters
     ----------
@@ -55,6 +68,9 @@ def compstat_table(
     gaps : DataFrame, optional
         ``pipelines.analysis.gaps`` table: a sparkline week overlapping a data gap is
         ``None`` (a break in the line, not a fall to zero).
+    span : DataSpan, optional
+        The days the data covers (``pipelines.queries.data_span``); default:
+        :func:`pipelines.analysis.coverage.span_from_daily` of ``daily``.
 
     Returns
     -------
@@ -64,31 +80,69 @@ def compstat_table(
         and ``weekly`` (a list of the last 52 weekly counts, oldest first).
     """
     daily = daily.assign(day=pd.to_datetime(daily["day"]))
+    if span is None:
+        span = span_from_daily(daily)
     table = areas[["area_id", "name"]].copy().reset_index(drop=True)
     for period in periods_ending(week_end):
-        now = _sum_between(daily, period.start, period.end)
-        prior = _sum_between(daily, period.prior_start, period.prior_end)
-        last = _sum_between(daily, period.last_year_start, period.last_year_end)
-        ratio_prior = _days(period.start, period.end) / _days(
-            period.prior_start, period.prior_end
-        )
-        ratio_last = _days(period.start, period.end) / _days(
-            period.last_year_start, period.last_year_end
-        )
         p = period.name
-        table[p] = table["area_id"].map(now).fillna(0).astype("int64")
-        table[f"{p}_prior"] = table["area_id"].map(prior).fillna(0).astype("int64")
-        table[f"{p}_last_year"] = table["area_id"].map(last).fillna(0).astype("int64")
-        table[f"{p}_flag_prior"] = [
-            flag(a, b, ratio_prior)
-            for a, b in zip(table[p], table[f"{p}_prior"], strict=True)
-        ]
-        table[f"{p}_flag_last_year"] = [
-            flag(a, b, ratio_last)
-            for a, b in zip(table[p], table[f"{p}_last_year"], strict=True)
-        ]
+        covered = _covered(span, period.start, period.end)
+        table[p] = _counts(table["area_id"], daily, period.start, period.end, covered)
+        for suffix, start, end in (
+            ("prior", period.prior_start, period.prior_end),
+            ("last_year", period.last_year_start, period.last_year_end),
+        ):
+            tested = covered and _covered(span, start, end)
+            counts = _counts(table["area_id"], daily, start, end, tested)
+            table[f"{p}_{suffix}"] = counts
+            ratio = _days(period.start, period.end) / _days(start, end)
+            table[f"{p}_flag_{suffix}"] = (
+                [flag(a, b, ratio) for a, b in zip(table[p], counts, strict=True)]
+                if tested
+                else NO_TEST
+            )
     table["weekly"] = _weekly_lists(daily, table["area_id"], week_end, gaps)
     return table
+
+
+def comparison_notes(week_end: pd.Timestamp, span: DataSpan | None) -> list[str]:
+    """Why each refused comparison of :func:`compstat_table` was refused, in words.
+
+    Example
+    -------
+    >>> span = DataSpan(pd.Timestamp("2018-01-01"), pd.Timestamp("2019-12-31"))
+    >>> comparison_notes(pd.Timestamp("2018-01-07"), span)[0][:61]
+    'No comparison: the 7 days before (25 Dec 2017 to 31 Dec 2017)'
+    """
+    notes: list[str] = []
+    for period in periods_ending(week_end):
+        now_label, prior_label, year_label = _WINDOW_LABELS[period.name]
+        windows = [(now_label, period.start, period.end)]
+        if prior_label is not None:
+            windows.append((prior_label, period.prior_start, period.prior_end))
+        windows.append((year_label, period.last_year_start, period.last_year_end))
+        for label, start, end in windows:
+            note = uncovered_note(span, DayRange(start, end), label)
+            if note is not None and note not in notes:
+                notes.append(note)
+    return notes
+
+
+def _covered(span: DataSpan | None, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    return span is not None and span.covers(DayRange(start, end))
+
+
+def _counts(
+    area_ids: pd.Series,
+    daily: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    covered: bool,
+) -> pd.Series:
+    """Incidents per area in the window; missing (not 0) when it is not covered."""
+    if not covered:
+        return pd.Series(pd.NA, index=area_ids.index, dtype="Int64")
+    found = area_ids.map(_sum_between(daily, start, end))
+    return found.fillna(0).astype("int64")
 
 
 def _sum_between(
@@ -134,7 +188,9 @@ def _weekly_lists(
 
 __all__ = [
     "FLAG_LEGEND",
+    "NO_TEST",
     "Period",
+    "comparison_notes",
     "compstat_table",
     "flag",
     "latest_complete_week_end",
@@ -164,14 +220,8 @@ def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
         ("ytd", "Year to date"),
     ):
         out[label] = table[period]
-        out[f"{label}: vs prior"] = (
-            table[f"{period}_flag_prior"] + " " + table[f"{period}_prior"].astype(str)
-        )
-        out[f"{label}: vs last year"] = (
-            table[f"{period}_flag_last_year"]
-            + " "
-            + table[f"{period}_last_year"].astype(str)
-        )
+        out[f"{label}: vs prior"] = _versus(table, f"{period}_prior")
+        out[f"{label}: vs last year"] = _versus(table, f"{period}_last_year")
     out = out.drop(columns=["Year to date: vs prior"])  # the prior YTD is last year's
     out["Last 52 weeks"] = table["weekly"]
     figures = workload.set_index("area_id") if len(workload) else pd.DataFrame()
@@ -182,3 +232,12 @@ def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
             else float("nan")
         )
     return out
+
+
+def _versus(table: pd.DataFrame, column: str) -> list[str]:
+    """``"▲ 12"``: the flag and the count compared with; ``"n/a"`` when refused."""
+    flags = table[column.replace("_", "_flag_", 1)]
+    return [
+        NO_TEST if f == NO_TEST or pd.isna(n) else f"{f} {n}"
+        for f, n in zip(flags, table[column], strict=True)
+    ]

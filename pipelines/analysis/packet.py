@@ -12,7 +12,11 @@ import geopandas as gpd
 import pandas as pd
 
 from pipelines import queries
-from pipelines.analysis.compstat import compstat_table, latest_complete_week_end
+from pipelines.analysis.compstat import (
+    comparison_notes,
+    compstat_table,
+    latest_complete_week_end,
+)
 from pipelines.analysis.gaps import load_gaps
 
 TOP_PROBLEMS = 5
@@ -40,6 +44,7 @@ class Packet:
     week_end: pd.Timestamp
     as_of: str
     pages: list[PacketPage]
+    notes: tuple[str, ...] = ()  # comparisons refused: not fully inside the data
 
 
 def assemble_packet(
@@ -64,9 +69,12 @@ def assemble_packet(
     parents = queries.read_areas(con, level)
     children = queries.read_areas(con, child_level)
     gaps = load_gaps(con)
-    parent_table = compstat_table(queries.level_daily(con, level), parents, end, gaps)
+    span = queries.data_span(con)
+    parent_table = compstat_table(
+        queries.level_daily(con, level), parents, end, gaps, span
+    )
     child_table = compstat_table(
-        queries.level_daily(con, child_level), children, end, gaps
+        queries.level_daily(con, child_level), children, end, gaps, span
     )
     rankings = _rankings(con, level)
     workload = queries.workload(con, level)
@@ -93,7 +101,13 @@ def assemble_packet(
                 workload=_workload(workload, row["area_id"]),
             )
         )
-    return Packet(str(meta.get("department", "")), end, str(meta.get("as_of")), pages)
+    return Packet(
+        str(meta.get("department", "")),
+        end,
+        str(meta.get("as_of")),
+        pages,
+        tuple(comparison_notes(end, span)),
+    )
 
 
 def _rankings(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure  # no pyplot: no global backend or state
 
@@ -28,7 +29,7 @@ _COLUMNS = [
     ("ytd_flag_last_year", ""),
     ("ytd_last_year", "last yr"),
 ]
-_FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-"}
+_FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-", "n/a": "n/a"}
 
 
 def write_packet_pdf(packet: Packet, path: Path) -> Path:
@@ -68,6 +69,15 @@ def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
         fontsize=9,
         va="top",
     )
+    if packet.notes:
+        figure.text(
+            0.06,
+            0.918,
+            "\n".join(packet.notes),
+            fontsize=6.5,
+            va="top",
+            wrap=True,
+        )
     _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
     _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
     _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
@@ -80,8 +90,6 @@ def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
 
 
 def _days(n: int):
-    import pandas as pd
-
     return pd.Timedelta(days=n)
 
 
@@ -96,15 +104,25 @@ def _map(ax, page: PacketPage) -> None:
         ax.text(0.5, 0.5, "no areas", ha="center")
         return
     shapes = page.children.to_crs(page.children.estimate_utm_crs())
-    shapes.plot(
-        ax=ax,
-        column="28d",
-        cmap="Greys",
-        edgecolor="black",
-        linewidth=0.6,
-        legend=True,
-        legend_kwds={"shrink": 0.6, "label": "28 days"},
-    )
+    shapes["28d"] = pd.to_numeric(shapes["28d"], errors="coerce").astype("float64")
+    if shapes["28d"].isna().all():  # the 28 days are not inside the data
+        shapes.plot(ax=ax, color="white", edgecolor="black", linewidth=0.6)
+        ax.set_title(
+            f"{page.children_level.capitalize()}s (the 28 days are not all in the "
+            "data: no counts)",
+            fontsize=9,
+            loc="left",
+        )
+    else:
+        shapes.plot(
+            ax=ax,
+            column="28d",
+            cmap="Greys",
+            edgecolor="black",
+            linewidth=0.6,
+            legend=True,
+            legend_kwds={"shrink": 0.6, "label": "28 days"},
+        )
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(
@@ -170,6 +188,8 @@ def _table(ax, page: PacketPage) -> None:
 
 
 def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "n/a"  # a comparison outside the data: not a zero
     if isinstance(value, str):
         return _FLAG_TEXT.get(value, value)[:22]
     return f"{value:,}" if isinstance(value, int) else str(value)[:22]
