@@ -107,7 +107,8 @@ gate.download_button(
     "export_packet",
     "Weekly packet (PDF)",
     # Made when clicked: drawing every sector's page takes seconds on a big store.
-    partial(loaders.load_packet_pdf, path, str(week_end.date())),
+    # The packet follows the page: the same week, categories and level.
+    partial(loaders.load_packet_pdf, path, str(week_end.date()), categories, level),
     rows=len(summary),
     file_name=f"packet_{week_end:%Y-%m-%d}.pdf",
     mime="application/pdf",

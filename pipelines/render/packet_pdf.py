@@ -44,28 +44,28 @@ def write_packet_pdf(packet: Packet, path: Path) -> Path:
     return path
 
 
-def packet_pdf_bytes(con: duckdb.DuckDBPyConnection, week_end=None) -> bytes:
+def packet_pdf_bytes(
+    con: duckdb.DuckDBPyConnection,
+    week_end=None,
+    categories: tuple[str, ...] = (),
+    level: str | None = None,
+) -> bytes:
     """The packet as PDF bytes (for the dashboard's download button)."""
+    packet = assemble_packet(con, week_end, categories, level)
     with tempfile.TemporaryDirectory() as folder:
-        path = write_packet_pdf(assemble_packet(con, week_end), Path(folder) / "p.pdf")
+        path = write_packet_pdf(packet, Path(folder) / "p.pdf")
         return path.read_bytes()
 
 
 def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
     figure = Figure(figsize=PAGE)
     week = packet.week_end
-    figure.text(
-        0.06,
-        0.965,
-        f"{page.level.capitalize()} {page.name}",
-        fontsize=20,
-        weight="bold",
-        va="top",
-    )
+    figure.text(0.06, 0.965, _title(page), fontsize=20, weight="bold", va="top")
     figure.text(
         0.06,
         0.935,
-        f"Week {week - _days(6):%d %b} to {week:%d %b %Y}. {packet.department}",
+        f"Week {week - _days(6):%-d %b} to {week:%-d %b %Y}: "
+        f"{packet.category_words.capitalize()}. {packet.department}",
         fontsize=9,
         va="top",
     )
@@ -81,12 +81,34 @@ def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
     _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
     _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
     _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
-    _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page)
+    _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page, packet.ranking_note)
     legend = "\n".join(f"{_FLAG_TEXT[k]} = {v}" for k, v in FLAG_LEGEND.items())
     figure.text(0.06, 0.085, legend, fontsize=6.5, va="top")
-    figure.text(0.06, 0.018, f"Data as of {packet.as_of}", fontsize=8)
+    figure.text(
+        0.06,
+        0.018,
+        f"Figures as of {week:%-d %b %Y}, the end of the week; "
+        f"data loaded through {packet.as_of}",
+        fontsize=8,
+    )
     figure.text(0.94, 0.018, f"Page {number} of {total}", fontsize=8, ha="right")
     return figure
+
+
+def _title(page: PacketPage) -> str:
+    """``District 4`` when the name already says it, else ``District 4 — Name``."""
+    level = page.level.capitalize()
+    if page.name in ("", "nan", page.area_id) or page.name == f"{level} {page.area_id}":
+        return f"{level} {page.area_id}"
+    return f"{level} {_label(page.area_id, page.name)}"
+
+
+def _label(area_id, name) -> str:
+    """``"39 — Forest Park South East"``: the id and the name together."""
+    name = str(name)
+    if name in ("", "nan", str(area_id)):
+        return str(area_id)
+    return f"{area_id} — {name}"
 
 
 def _days(n: int):
@@ -126,11 +148,11 @@ def _map(ax, page: PacketPage) -> None:
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(
-            str(row["area_id"]),
+            _label(row["area_id"], row["name"]),
             (point.x, point.y),
             ha="center",
-            fontsize=6,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0},
+            fontsize=4.5,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0, "alpha": 0.8},
         )
 
 
@@ -160,8 +182,12 @@ def _workload(ax, page: PacketPage) -> None:
 
 def _table(ax, page: PacketPage) -> None:
     ax.set_axis_off()
-    rows = [[_cell(row[c]) for c, _ in _COLUMNS] for _, row in page.table.iterrows()]
-    widths = [0.22] + [0.078] * (len(_COLUMNS) - 1)
+    rows = [
+        [_label(row["area_id"], row["name"])[:34]]
+        + [_cell(row[c]) for c, _ in _COLUMNS[1:]]
+        for _, row in page.table.iterrows()
+    ]
+    widths = [0.30] + [0.069] * (len(_COLUMNS) - 1)
     table = ax.table(
         cellText=rows[:14],
         colLabels=[h for _, h in _COLUMNS],
@@ -195,13 +221,17 @@ def _cell(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)[:22]
 
 
-def _problems(ax, page: PacketPage) -> None:
+def _problems(ax, page: PacketPage, note: str = "") -> None:
     ax.set_axis_off()
-    ax.set_title("Top ranked problems", fontsize=9, loc="left")
+    ax.set_title(
+        f"Top ranked problems in its {page.children_level}s", fontsize=9, loc="left"
+    )
+    if note:
+        ax.text(0, 0.0, note, fontsize=6, va="bottom", style="italic")
     if not page.problems:
-        ax.text(0, 0.85, "No rankings in the store.", fontsize=8.5)
+        ax.text(0, 0.85, "No incidents of these categories to rank.", fontsize=8.5)
         return
     for i, reason in enumerate(page.problems):
         ax.text(
-            0, 0.88 - i * 0.2, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
+            0, 0.9 - i * 0.17, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
         )
