@@ -7,7 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.analysis.coverage import DataSpan, span_from_daily, uncovered_note
+from pipelines.analysis.coverage import (
+    DataSpan,
+    partial_bins,
+    span_from_daily,
+    uncovered_note,
+)
 from pipelines.analysis.gaps import overlaps_gap
 from pipelines.analysis.trends import compare_counts
 from pipelines.analysis.windows import (
@@ -67,7 +72,8 @@ def compstat_table(
         Last day of the week reported (a Sunday).
     gaps : DataFrame, optional
         ``pipelines.analysis.gaps`` table: a sparkline week overlapping a data gap is
-        ``None`` (a break in the line, not a fall to zero).
+        ``None`` (a break in the line, not a fall to zero); so is a week not
+        fully inside ``span``.
     span : DataSpan, optional
         The days the data covers (``pipelines.queries.data_span``); default:
         :func:`pipelines.analysis.coverage.span_from_daily` of ``daily``.
@@ -100,7 +106,7 @@ def compstat_table(
                 if tested
                 else NO_TEST
             )
-    table["weekly"] = _weekly_lists(daily, table["area_id"], week_end, gaps)
+    table["weekly"] = _weekly_lists(daily, table["area_id"], week_end, gaps, span)
     return table
 
 
@@ -161,7 +167,10 @@ def _weekly_lists(
     area_ids: pd.Series,
     week_end: pd.Timestamp,
     gaps: pd.DataFrame | None = None,
+    span: DataSpan | None = None,
 ) -> list[list[int | None]]:
+    """52 weekly counts per area; ``None`` for a week over a data gap or not
+    fully inside the data (left out of the line, not drawn as a fall)."""
     end = pd.Timestamp(week_end).normalize()
     first = trailing(end, WEEK_DAYS * SPARK_WEEKS).start
     inside = daily[(daily["day"] >= first) & (daily["day"] <= end)]
@@ -175,8 +184,9 @@ def _weekly_lists(
     )
     counts = grid.groupby(["area_id", "week"])["n"].sum().unstack(fill_value=0)
     counts = counts.reindex(columns=range(SPARK_WEEKS), fill_value=0)
-    blank = overlaps_gap(
-        first + pd.to_timedelta(7 * np.arange(SPARK_WEEKS), "D"), 7, gaps
+    starts = first + pd.to_timedelta(WEEK_DAYS * np.arange(SPARK_WEEKS), "D")
+    blank = np.asarray(overlaps_gap(starts, WEEK_DAYS, gaps)) | partial_bins(
+        starts, WEEK_DAYS, span
     )
     zeros = [None if b else 0 for b in blank]
     lookup = {

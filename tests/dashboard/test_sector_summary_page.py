@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -37,3 +38,12 @@ def test_a_week_whose_comparisons_lie_before_the_data_says_so_and_tests_nothing(
 
 def test_the_latest_week_is_fully_covered_and_has_no_warning(app):
     assert not [w for w in app.warning if "No comparison" in w.value]
+
+
+def test_sparklines_leave_out_the_weeks_before_the_data(app):
+    # 52 weeks ending 3 Jun 2018 reach back to June 2017; the sample starts in
+    # 2018 and holds only a few late-reported 2017 incidents.
+    app.date_input(key="sector.week").set_value(date(2018, 6, 3)).run()
+    weekly = [list(w) for w in app.dataframe[0].value["Last 52 weeks"]]
+    assert all(pd.isna(w[:30]).all() for w in weekly)
+    assert all(pd.notna(w[30:]).all() for w in weekly)

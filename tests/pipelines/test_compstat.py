@@ -137,3 +137,25 @@ def test_a_covered_comparison_is_still_tested_and_has_no_note():
     assert row["7d_prior"] == 210 and row["7d_flag_prior"] == STEADY
     assert row["ytd_flag_last_year"] == STEADY
     assert comparison_notes(pd.Timestamp("2019-12-29"), SPAN_2018_19) == []
+
+
+def test_sparkline_weeks_outside_the_data_are_left_out_not_drawn_as_zero():
+    # 52 weeks ending Sunday 3 Jun 2018 start on Monday 5 Jun 2017; the data
+    # starts on 1 Jan 2018 (a Monday): the 30 weeks before it hold no data, and
+    # were drawn as 0 (a crash) before the sparkline knew the data's span.
+    daily = _steady_daily("2018-01-01", "2019-12-31", per_day=1)
+    weekly = compstat_table(
+        daily, AREAS, pd.Timestamp("2018-06-03"), span=SPAN_2018_19
+    ).iloc[0]["weekly"]
+    assert len(weekly) == 52
+    assert weekly[:30] == [None] * 30
+    assert weekly[30:] == [7] * 22
+
+
+def test_a_sparkline_week_partly_inside_the_data_is_left_out():
+    span = DataSpan(pd.Timestamp("2018-01-03"), pd.Timestamp("2019-12-31"))
+    daily = _steady_daily("2018-01-03", "2019-12-31", per_day=1)
+    weekly = compstat_table(daily, AREAS, pd.Timestamp("2018-06-03"), span=span)
+    weekly = weekly.iloc[0]["weekly"]
+    assert weekly[30] is None  # 1-7 Jan 2018 holds only 5 days of data
+    assert weekly[31] == 7
