@@ -5,6 +5,7 @@ on every page."""
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,9 @@ from pipelines.analysis.packet import Packet, PacketPage, assemble_packet
 
 PAGE = (8.5, 11.0)  # US letter, portrait
 MAX_ROWS = 13  # the sector's own row and 12 of its areas
+# Lines wrapped to a fixed width before drawing: matplotlib's own wrap=True
+# measures the text again at every save and took a third of the packet's time.
+WRAP_PROBLEM, WRAP_NOTE = 150, 170
 _COLUMNS = [
     ("name", "Area"),
     ("7d", "7 days"),
@@ -73,13 +77,13 @@ def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
         figure.text(
             0.06,
             0.918,
-            "\n".join(packet.notes),
+            "\n".join(textwrap.fill(n, WRAP_NOTE) for n in packet.notes),
             fontsize=6.5,
             va="top",
-            wrap=True,
         )
-    _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
-    _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
+    height = 0.22 if packet.notes else 0.28  # room for the notes above the map
+    _map(figure.add_axes([0.06, 0.60, 0.40, height]), page)
+    _workload(figure.add_axes([0.52, 0.60, 0.42, height]), page)
     _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
     _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page, packet.ranking_note)
     legend = "\n".join(f"{_FLAG_TEXT[k]} = {v}" for k, v in FLAG_LEGEND.items())
@@ -233,5 +237,9 @@ def _problems(ax, page: PacketPage, note: str = "") -> None:
         return
     for i, reason in enumerate(page.problems):
         ax.text(
-            0, 0.9 - i * 0.17, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
+            0,
+            0.9 - i * 0.17,
+            textwrap.fill(f"{i + 1}. {reason}", WRAP_PROBLEM),
+            fontsize=7.5,
+            va="top",
         )
