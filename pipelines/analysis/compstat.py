@@ -14,7 +14,7 @@ from pipelines.analysis.coverage import (
     uncovered_note,
 )
 from pipelines.analysis.gaps import overlaps_gap
-from pipelines.analysis.trends import compare_counts
+from pipelines.analysis.trends import ALPHA, compare_counts, format_p
 from pipelines.analysis.windows import (
     WEEK_DAYS,
     DayRange,
@@ -41,7 +41,10 @@ SPARK_WEEKS = 52
 
 def flag(current: int, previous: int, exposure_ratio: float = 1.0) -> str:
     """▲ / ▼ when the exact Poisson test says the change is significant, else •."""
-    test = compare_counts(current, previous, exposure_ratio)
+    return _flag_of(compare_counts(current, previous, exposure_ratio))
+
+
+def _flag_of(test) -> str:
     if not test.significant:
         return STEADY
     return RISE if test.direction == "up" else FALL
@@ -101,10 +104,19 @@ def compstat_table(
             counts = _counts(table["area_id"], daily, start, end, tested)
             table[f"{p}_{suffix}"] = counts
             ratio = _days(period.start, period.end) / _days(start, end)
-            table[f"{p}_flag_{suffix}"] = (
-                [flag(a, b, ratio) for a, b in zip(table[p], counts, strict=True)]
+            tests = (
+                [
+                    compare_counts(a, b, ratio)
+                    for a, b in zip(table[p], counts, strict=True)
+                ]
                 if tested
-                else NO_TEST
+                else []
+            )
+            table[f"{p}_flag_{suffix}"] = (
+                [_flag_of(test) for test in tests] if tested else NO_TEST
+            )
+            table[f"{p}_p_{suffix}"] = (
+                [test.p_value for test in tests] if tested else float("nan")
             )
     table["weekly"] = _weekly_lists(daily, table["area_id"], week_end, gaps, span)
     return table
@@ -220,19 +232,39 @@ WORKLOAD_COLUMNS = {
 }
 
 
+SIG_TEXT = {RISE: "▲ sig.", FALL: "▼ sig.", STEADY: "", NO_TEST: "n/a"}
+"""The significance flag in words, for readers who cannot tell red from green."""
+PERIOD_LABELS = (("7d", "7 days", "prior"), ("28d", "28 days", "prior"))
+YTD_LABEL = ("ytd", "Year to date", "last_year")
+COUNT_COLUMNS = ("7 days", "28 days", "Year to date")
+
+
 def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
-    """The CompStat table in display form: counts with their flags as text, the
-    sparkline, and the workload columns (blank where the store has no calls)."""
+    """The CompStat table in display form, worst first.
+
+    For 7 days, 28 days and year to date: the current count, its significance
+    in words (``"▲ sig."``), the prior count (last year's for year to date),
+    the change and the percent change (blank when the prior count is 0 or the
+    comparison is refused); the 28-day p-value in words; the sparkline; and
+    the workload columns (blank where the store has no calls). Rows with a
+    significant 28-day rise come first, then by the 28-day change, largest
+    first; significant falls last.
+    """
     out = pd.DataFrame({"Area": table["area_id"], "Name": table["name"]})
-    for period, label in (
-        ("7d", "7 days"),
-        ("28d", "28 days"),
-        ("ytd", "Year to date"),
-    ):
-        out[label] = table[period]
-        out[f"{label}: vs prior"] = _versus(table, f"{period}_prior")
-        out[f"{label}: vs last year"] = _versus(table, f"{period}_last_year")
-    out = out.drop(columns=["Year to date: vs prior"])  # the prior YTD is last year's
+    for period, label, against in (*PERIOD_LABELS, YTD_LABEL):
+        current = table[period].astype("Int64")
+        prior = table[f"{period}_{against}"].astype("Int64")
+        flags = table[f"{period}_flag_{against}"]
+        out[label] = current
+        out[f"{label}: sig."] = flags.map(SIG_TEXT).fillna("")
+        out[f"{label}: {'last year' if against == 'last_year' else 'prior'}"] = prior
+        out[f"{label}: change"] = current - prior
+        out[f"{label}: % change"] = _percent_change(current, prior)
+        if period == "28d":
+            out["28 days: p"] = [
+                NO_TEST if pd.isna(p) else format_p(p, 3 if p < ALPHA else 2)
+                for p in table["28d_p_prior"]
+            ]
     out["Last 52 weeks"] = table["weekly"]
     figures = workload.set_index("area_id") if len(workload) else pd.DataFrame()
     for column, label in WORKLOAD_COLUMNS.items():
@@ -241,13 +273,30 @@ def sector_summary(table: pd.DataFrame, workload: pd.DataFrame) -> pd.DataFrame:
             if column in figures
             else float("nan")
         )
-    return out
+    order = table["28d_flag_prior"].map({RISE: 0, FALL: 2}).fillna(1)
+    change = out["28 days: change"].astype("float64").fillna(0.0)
+    key = pd.DataFrame({"o": order.to_numpy(), "c": -change.to_numpy()})
+    worst = key.sort_values(["o", "c"], kind="mergesort").index
+    return out.iloc[worst].reset_index(drop=True)
 
 
-def _versus(table: pd.DataFrame, column: str) -> list[str]:
-    """``"▲ 12"``: the flag and the count compared with; ``"n/a"`` when refused."""
-    flags = table[column.replace("_", "_flag_", 1)]
-    return [
-        NO_TEST if f == NO_TEST or pd.isna(n) else f"{f} {n}"
-        for f, n in zip(flags, table[column], strict=True)
-    ]
+RISE_STYLE = "color: #b71c1c; font-weight: bold"  # red: a significant rise
+FALL_STYLE = "color: #1b5e20; font-weight: bold"  # green: a significant fall
+
+
+def compstat_styles(summary: pd.DataFrame) -> pd.DataFrame:
+    """CSS per cell of :func:`sector_summary`: each current count red for a
+    significant rise, green for a significant fall (the ``sig.`` column says
+    the same in words); for ``DataFrame.style.apply(..., axis=None)``."""
+    styles = pd.DataFrame("", index=summary.index, columns=summary.columns)
+    for label in COUNT_COLUMNS:
+        marks = summary[f"{label}: sig."]
+        styles.loc[marks == SIG_TEXT[RISE], label] = RISE_STYLE
+        styles.loc[marks == SIG_TEXT[FALL], label] = FALL_STYLE
+    return styles
+
+
+def _percent_change(current: pd.Series, prior: pd.Series) -> pd.Series:
+    """100 * (current - prior) / prior; missing when prior is 0 or missing."""
+    base = prior.astype("float64").where(prior.astype("float64") > 0)
+    return ((current.astype("float64") - base) / base * 100.0).round(1)

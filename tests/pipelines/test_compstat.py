@@ -159,3 +159,36 @@ def test_a_sparkline_week_partly_inside_the_data_is_left_out():
     weekly = weekly.iloc[0]["weekly"]
     assert weekly[30] is None  # 1-7 Jan 2018 holds only 5 days of data
     assert weekly[31] == 7
+
+
+def test_compstat_display_has_prior_change_percent_and_worst_first():
+    from pipelines.analysis.compstat import compstat_styles, sector_summary
+
+    # A: 28 days of 3 a day (84) after 28 days of 1 a day (28): a significant
+    # rise. B: steady at 1 a day. C: 1 a day falling to none: a significant fall.
+    days = pd.date_range("2019-01-01", "2019-12-29")
+    recent = days > pd.Timestamp("2019-12-01")
+    daily = pd.concat(
+        [
+            pd.DataFrame({"area_id": "A", "day": days, "n": 1 + 2 * recent}),
+            pd.DataFrame({"area_id": "B", "day": days, "n": 1}),
+            pd.DataFrame({"area_id": "C", "day": days, "n": 1 - recent.astype(int)}),
+        ]
+    )
+    areas = pd.DataFrame({"area_id": ["C", "B", "A"], "name": ["c", "b", "a"]})
+    span = DataSpan(pd.Timestamp("2019-01-01"), pd.Timestamp("2019-12-31"))
+    table = compstat_table(daily, areas, pd.Timestamp("2019-12-29"), span=span)
+    shown = sector_summary(table, pd.DataFrame())
+    assert shown["Area"].tolist() == ["A", "B", "C"]  # worst first
+    a = shown.iloc[0]
+    assert (a["28 days"], a["28 days: prior"], a["28 days: change"]) == (84, 28, 56)
+    assert a["28 days: % change"] == 200.0 and a["28 days: sig."] == "▲ sig."
+    assert a["28 days: p"] == "p < 0.001"
+    assert shown.iloc[2]["28 days: sig."] == "▼ sig."
+    assert shown.iloc[1]["28 days: sig."] == "" and shown.iloc[1]["28 days: p"] == (
+        "p = 1.00"
+    )
+    styles = compstat_styles(shown)
+    assert "#b71c1c" in styles.loc[0, "28 days"]  # red: a significant rise
+    assert "#1b5e20" in styles.loc[2, "28 days"]  # green: a significant fall
+    assert styles.loc[1, "28 days"] == ""
