@@ -287,10 +287,12 @@ def load_workload(path: str, level: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def load_packet_pdf(path: str, week_end: str) -> bytes:
+def load_packet_pdf(
+    path: str, week_end: str, categories: tuple[str, ...] = (), level: str = ""
+) -> bytes:
     from pipelines.render.packet_pdf import packet_pdf_bytes
 
-    return packet_pdf_bytes(_cursor(path), week_end)
+    return packet_pdf_bytes(_cursor(path), week_end, categories, level or None)
 
 
 @st.cache_data(show_spinner=False)

@@ -224,6 +224,23 @@ def rankings(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
     ).df()
 
 
+def ranking_inputs(
+    con: duckdb.DuckDBPyConnection, level: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What :func:`pipelines.analysis.rankings.rank_problems` needs to rank one
+    level as of any day: its ``daily_counts`` rows and the watch-meeting
+    priorities (empty when the store has none)."""
+    daily = con.execute(
+        "SELECT level, area_id, category, day, n FROM daily_counts WHERE level = ?",
+        [level],
+    ).df()
+    if table_exists(con, "community_priorities"):
+        community = con.execute("SELECT * FROM community_priorities").df()
+    else:
+        community = pd.DataFrame(columns=["level", "area_id", "category", "priority"])
+    return daily, community
+
+
 def backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The walk-forward back-test table (one row per method, category, period, share)."""
     return con.execute("SELECT * FROM backtest").df()

@@ -31,13 +31,28 @@ def report_packet(
             "default: the latest complete week.",
         ),
     ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="A category to count (repeat for several); default: all crimes.",
+        ),
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level", help="Level to summarize by; default: the second level."
+        ),
+    ] = None,
     config: ConfigOption = None,
     store: StoreOption = None,
 ) -> None:
     """The commanders' weekly packet: one page per sector with its map, table, top
-    ranked problems and workload; page numbers and the as-of date on every page.
+    ranked problems and workload, all as of the week's last day; page numbers
+    and the as-of date on every page.
 
-    Example: beatprofile report packet --week 2019-12-29 --out packet.pdf
+    Example: beatprofile report packet --week 2019-11-17 --category robbery
+    --level district --out packet.pdf
     """
     import pandas as pd
 
@@ -55,7 +70,13 @@ def report_packet(
         ) from exc
     con = connect_read_only(settings.store_path)
     try:
-        packet = assemble_packet(con, week_end)
+        packet = assemble_packet(
+            con,
+            week_end,
+            tuple(category or ()),
+            level,
+            settings.analysis.rankings,
+        )
     finally:
         con.close()
     path = write_packet_pdf(packet, out_path)
@@ -65,6 +86,8 @@ def report_packet(
         str(path),
         pages=len(packet.pages),
         week_end=f"{packet.week_end:%Y-%m-%d}",
+        categories=list(packet.categories),
+        level=packet.pages[0].level if packet.pages else level,
     )
     out.print(
         f"Packet: {len(packet.pages)} pages, week ending {packet.week_end:%Y-%m-%d}, "

@@ -10,6 +10,9 @@ from dashboard import loaders
 from dashboard.access import gate
 from pipelines.analysis.compstat import (
     FLAG_LEGEND,
+    WORKLOAD_COLUMNS,
+    comparison_notes,
+    compstat_styles,
     compstat_table,
     latest_complete_week_end,
     sector_summary,
@@ -36,14 +39,19 @@ with st.sidebar:
         key="sector.week",
     )
 week_end = latest_complete_week_end(pd.Timestamp(week_end))
+span = loaders.load_data_span(path)
 
 st.title("Sector summary")
 st.caption(
     f"Week {trailing(week_end, WEEK_DAYS).start:%d %b} to {week_end:%d %b %Y}; "
-    f"{', '.join(categories) if categories else 'all crimes'}. Click a column "
-    "header to sort."
+    f"{', '.join(categories) if categories else 'all crimes'}. Worst first "
+    "(significant 28-day rises, then the largest 28-day change); click a column "
+    "header to sort. Red: a significant rise; green: a significant fall."
 )
 st.markdown("  \n".join(f"**{mark}** {words}" for mark, words in FLAG_LEGEND.items()))
+notes = comparison_notes(week_end, span)
+if notes:
+    st.warning("  \n".join(notes))
 
 
 def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.DataFrame:
@@ -55,6 +63,7 @@ def summary_table(level_name: str, area_ids: list[str] | None = None) -> pd.Data
         areas,
         week_end,
         loaders.load_data_gaps(path),
+        span,
     )
     return sector_summary(table, loaders.load_workload(path, level_name))
 
@@ -66,12 +75,48 @@ PERCENT = (
     "Phone/online reports",
     "Utilization (60% guideline)",
 )
+CHANGE = [f"{c}: % change" for c in ("7 days", "28 days", "Year to date")]
 CONFIG = {
+    "Area": st.column_config.TextColumn("Area", width="small", pinned=True),
+    "Name": st.column_config.TextColumn("Name", width="medium", pinned=True),
     "Last 52 weeks": st.column_config.LineChartColumn("Last 52 weeks", width="medium"),
-    **{c: st.column_config.NumberColumn(format="percent") for c in PERCENT},
-    "Emergency response, median (min)": st.column_config.NumberColumn(format="%.1f"),
-    "Response, 90th pct (min)": st.column_config.NumberColumn(format="%.1f"),
+    **{
+        c: st.column_config.NumberColumn(format="percent", width="small")
+        for c in PERCENT
+    },
+    **{c: st.column_config.NumberColumn(format="%.1f%%") for c in CHANGE},
+    "Utilization (60% guideline)": st.column_config.NumberColumn(
+        "Utilization", format="percent", width="small", help="60% guideline"
+    ),
+    "Emergency response, median (min)": st.column_config.NumberColumn(
+        "Emergency, median (min)", format="%.1f", help="Emergency response, median"
+    ),
+    "Response, 90th pct (min)": st.column_config.NumberColumn(
+        "90th pct (min)", format="%.1f", help="Response time, 90th percentile"
+    ),
 }
+CAD = ["Area", "Name", *WORKLOAD_COLUMNS.values()]
+
+
+def show(summary: pd.DataFrame) -> None:
+    """The CompStat counts (colored flags), then the calls and response (CAD)."""
+    counts = [c for c in summary.columns if c not in CAD[2:]]
+    st.dataframe(
+        summary.style.apply(compstat_styles, axis=None),
+        hide_index=True,
+        width="stretch",
+        column_config=CONFIG,
+        column_order=counts,
+    )
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        column_config=CONFIG,
+        column_order=CAD,
+    )
+
+
 if loaders.load_areas(path, level).empty:
     st.error(
         f"No {level} areas in this store: no incident was assigned to any {level}. "
@@ -79,7 +124,7 @@ if loaders.load_areas(path, level).empty:
     )
     st.stop()
 summary = summary_table(level)
-st.dataframe(summary, hide_index=True, width="stretch", column_config=CONFIG)
+show(summary)
 if summary["Calls"].isna().all():
     st.caption(
         "No CAD calls in this store: response and workload columns are blank. "
@@ -90,18 +135,14 @@ if level != levels[0]:
     st.subheader(f"Drill down: the {levels[0]}s of one {level}")
     chosen = st.selectbox(level.capitalize(), list(summary["Area"]), key="sector.drill")
     children = loaders.load_child_areas(path, levels[0], level, chosen)
-    st.dataframe(
-        summary_table(levels[0], children),
-        hide_index=True,
-        width="stretch",
-        column_config=CONFIG,
-    )
+    show(summary_table(levels[0], children))
 
 gate.download_button(
     "export_packet",
     "Weekly packet (PDF)",
     # Made when clicked: drawing every sector's page takes seconds on a big store.
-    partial(loaders.load_packet_pdf, path, str(week_end.date())),
+    # The packet follows the page: the same week, categories and level.
+    partial(loaders.load_packet_pdf, path, str(week_end.date()), categories, level),
     rows=len(summary),
     file_name=f"packet_{week_end:%Y-%m-%d}.pdf",
     mime="application/pdf",

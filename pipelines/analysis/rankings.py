@@ -170,7 +170,8 @@ def rank_problems(
     as_of : Timestamp
         Last day of data.
     concentration : DataFrame, optional
-        :func:`hotspot_concentration` output; the component is 0 without it.
+        :func:`hotspot_concentration` output; without it the component is 0 and
+        the reasons do not mention hot cells.
     community : DataFrame, optional
         ``area_id, category, priority`` (0-1; an optional ``level`` column is
         filtered on); empty or None means no watch-meeting input yet.
@@ -217,7 +218,8 @@ def rank_problems(
     weights = settings.weights
     rows["score"] = sum(getattr(weights, c) * rows[c] for c in COMPONENTS)
     rows = _order(rows)
-    rows["reason"] = [_reason(r, k) for r in rows.itertuples(index=False)]
+    hot_known = concentration is not None  # else say nothing about hot cells
+    rows["reason"] = [_reason(r, k, hot_known) for r in rows.itertuples(index=False)]
     return rows
 
 
@@ -331,7 +333,7 @@ def _order(rows: pd.DataFrame) -> pd.DataFrame:
     return ordered
 
 
-def _reason(row, k: int) -> str:
+def _reason(row, k: int, hot_known: bool = True) -> str:
     """One sentence: counts and trend, hot cells, persistence, community."""
     area = (
         row.area_id
@@ -345,12 +347,12 @@ def _reason(row, k: int) -> str:
         f"{str(row.category).capitalize()} in {area}: {row.last28} in the last "
         f"28 days against {row.prior28} before ({trend})"
     ]
-    if row.hot_cells > 0:
+    if hot_known and row.hot_cells > 0:
         cells = "cell holds" if row.hot_cells == 1 else "cells hold"
         parts.append(
             f"{row.hot_cells} significant hot {cells} {row.hot_share:.0%} of them"
         )
-    elif row.last28 > 0:
+    elif hot_known and row.last28 > 0:
         parts.append("none in a significant hot cell")
     parts.append(
         f"above its baseline in {row.periods_above} of the last {k} 28-day periods"

@@ -5,9 +5,11 @@ on every page."""
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure  # no pyplot: no global backend or state
 
@@ -16,6 +18,9 @@ from pipelines.analysis.packet import Packet, PacketPage, assemble_packet
 
 PAGE = (8.5, 11.0)  # US letter, portrait
 MAX_ROWS = 13  # the sector's own row and 12 of its areas
+# Lines wrapped to a fixed width before drawing: matplotlib's own wrap=True
+# measures the text again at every save and took a third of the packet's time.
+WRAP_PROBLEM, WRAP_NOTE = 150, 170
 _COLUMNS = [
     ("name", "Area"),
     ("7d", "7 days"),
@@ -28,7 +33,7 @@ _COLUMNS = [
     ("ytd_flag_last_year", ""),
     ("ytd_last_year", "last yr"),
 ]
-_FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-"}
+_FLAG_TEXT = {"▲": "UP", "▼": "DOWN", "•": "-", "n/a": "n/a"}
 
 
 def write_packet_pdf(packet: Packet, path: Path) -> Path:
@@ -43,45 +48,74 @@ def write_packet_pdf(packet: Packet, path: Path) -> Path:
     return path
 
 
-def packet_pdf_bytes(con: duckdb.DuckDBPyConnection, week_end=None) -> bytes:
+def packet_pdf_bytes(
+    con: duckdb.DuckDBPyConnection,
+    week_end=None,
+    categories: tuple[str, ...] = (),
+    level: str | None = None,
+) -> bytes:
     """The packet as PDF bytes (for the dashboard's download button)."""
+    packet = assemble_packet(con, week_end, categories, level)
     with tempfile.TemporaryDirectory() as folder:
-        path = write_packet_pdf(assemble_packet(con, week_end), Path(folder) / "p.pdf")
+        path = write_packet_pdf(packet, Path(folder) / "p.pdf")
         return path.read_bytes()
 
 
 def _draw_page(packet: Packet, page: PacketPage, number: int, total: int):
     figure = Figure(figsize=PAGE)
     week = packet.week_end
-    figure.text(
-        0.06,
-        0.965,
-        f"{page.level.capitalize()} {page.name}",
-        fontsize=20,
-        weight="bold",
-        va="top",
-    )
+    figure.text(0.06, 0.965, _title(page), fontsize=20, weight="bold", va="top")
     figure.text(
         0.06,
         0.935,
-        f"Week {week - _days(6):%d %b} to {week:%d %b %Y}. {packet.department}",
+        f"Week {week - _days(6):%-d %b} to {week:%-d %b %Y}: "
+        f"{packet.category_words.capitalize()}. {packet.department}",
         fontsize=9,
         va="top",
     )
-    _map(figure.add_axes([0.06, 0.60, 0.40, 0.28]), page)
-    _workload(figure.add_axes([0.52, 0.60, 0.42, 0.28]), page)
+    if packet.notes:
+        figure.text(
+            0.06,
+            0.918,
+            "\n".join(textwrap.fill(n, WRAP_NOTE) for n in packet.notes),
+            fontsize=6.5,
+            va="top",
+        )
+    height = 0.22 if packet.notes else 0.28  # room for the notes above the map
+    _map(figure.add_axes([0.06, 0.60, 0.40, height]), page)
+    _workload(figure.add_axes([0.52, 0.60, 0.42, height]), page)
     _table(figure.add_axes([0.06, 0.30, 0.88, 0.29]), page)
-    _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page)
+    _problems(figure.add_axes([0.06, 0.10, 0.88, 0.16]), page, packet.ranking_note)
     legend = "\n".join(f"{_FLAG_TEXT[k]} = {v}" for k, v in FLAG_LEGEND.items())
     figure.text(0.06, 0.085, legend, fontsize=6.5, va="top")
-    figure.text(0.06, 0.018, f"Data as of {packet.as_of}", fontsize=8)
+    figure.text(
+        0.06,
+        0.018,
+        f"Figures as of {week:%-d %b %Y}, the end of the week; "
+        f"data loaded through {packet.as_of}",
+        fontsize=8,
+    )
     figure.text(0.94, 0.018, f"Page {number} of {total}", fontsize=8, ha="right")
     return figure
 
 
-def _days(n: int):
-    import pandas as pd
+def _title(page: PacketPage) -> str:
+    """``District 4`` when the name already says it, else ``District 4 — Name``."""
+    level = page.level.capitalize()
+    if page.name in ("", "nan", page.area_id) or page.name == f"{level} {page.area_id}":
+        return f"{level} {page.area_id}"
+    return f"{level} {_label(page.area_id, page.name)}"
 
+
+def _label(area_id, name) -> str:
+    """``"39 — Forest Park South East"``: the id and the name together."""
+    name = str(name)
+    if name in ("", "nan", str(area_id)):
+        return str(area_id)
+    return f"{area_id} — {name}"
+
+
+def _days(n: int):
     return pd.Timedelta(days=n)
 
 
@@ -96,23 +130,33 @@ def _map(ax, page: PacketPage) -> None:
         ax.text(0.5, 0.5, "no areas", ha="center")
         return
     shapes = page.children.to_crs(page.children.estimate_utm_crs())
-    shapes.plot(
-        ax=ax,
-        column="28d",
-        cmap="Greys",
-        edgecolor="black",
-        linewidth=0.6,
-        legend=True,
-        legend_kwds={"shrink": 0.6, "label": "28 days"},
-    )
+    shapes["28d"] = pd.to_numeric(shapes["28d"], errors="coerce").astype("float64")
+    if shapes["28d"].isna().all():  # the 28 days are not inside the data
+        shapes.plot(ax=ax, color="white", edgecolor="black", linewidth=0.6)
+        ax.set_title(
+            f"{page.children_level.capitalize()}s (the 28 days are not all in the "
+            "data: no counts)",
+            fontsize=9,
+            loc="left",
+        )
+    else:
+        shapes.plot(
+            ax=ax,
+            column="28d",
+            cmap="Greys",
+            edgecolor="black",
+            linewidth=0.6,
+            legend=True,
+            legend_kwds={"shrink": 0.6, "label": "28 days"},
+        )
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(
-            str(row["area_id"]),
+            _label(row["area_id"], row["name"]),
             (point.x, point.y),
             ha="center",
-            fontsize=6,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0},
+            fontsize=4.5,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "lw": 0, "alpha": 0.8},
         )
 
 
@@ -142,8 +186,12 @@ def _workload(ax, page: PacketPage) -> None:
 
 def _table(ax, page: PacketPage) -> None:
     ax.set_axis_off()
-    rows = [[_cell(row[c]) for c, _ in _COLUMNS] for _, row in page.table.iterrows()]
-    widths = [0.22] + [0.078] * (len(_COLUMNS) - 1)
+    rows = [
+        [_label(row["area_id"], row["name"])[:34]]
+        + [_cell(row[c]) for c, _ in _COLUMNS[1:]]
+        for _, row in page.table.iterrows()
+    ]
+    widths = [0.30] + [0.069] * (len(_COLUMNS) - 1)
     table = ax.table(
         cellText=rows[:14],
         colLabels=[h for _, h in _COLUMNS],
@@ -170,18 +218,28 @@ def _table(ax, page: PacketPage) -> None:
 
 
 def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "n/a"  # a comparison outside the data: not a zero
     if isinstance(value, str):
         return _FLAG_TEXT.get(value, value)[:22]
     return f"{value:,}" if isinstance(value, int) else str(value)[:22]
 
 
-def _problems(ax, page: PacketPage) -> None:
+def _problems(ax, page: PacketPage, note: str = "") -> None:
     ax.set_axis_off()
-    ax.set_title("Top ranked problems", fontsize=9, loc="left")
+    ax.set_title(
+        f"Top ranked problems in its {page.children_level}s", fontsize=9, loc="left"
+    )
+    if note:
+        ax.text(0, 0.0, note, fontsize=6, va="bottom", style="italic")
     if not page.problems:
-        ax.text(0, 0.85, "No rankings in the store.", fontsize=8.5)
+        ax.text(0, 0.85, "No incidents of these categories to rank.", fontsize=8.5)
         return
     for i, reason in enumerate(page.problems):
         ax.text(
-            0, 0.88 - i * 0.2, f"{i + 1}. {reason}", fontsize=7.5, va="top", wrap=True
+            0,
+            0.9 - i * 0.17,
+            textwrap.fill(f"{i + 1}. {reason}", WRAP_PROBLEM),
+            fontsize=7.5,
+            va="top",
         )

@@ -18,12 +18,14 @@ def test_weekly_packet_downloads_as_a_pdf_when_clicked(
     ensure_map_assets(STATIC_DIR)
     url = streamlit_server(DASHBOARD_APP, env={"BEATPROFILE_STORE": str(sample_store)})
     page = browser_page.page
-    page.set_viewport_size({"width": 1600, "height": 1200})
+    page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(url + "/sector_summary")
     wait_for_app_idle(page)
     button = page.get_by_role("button", name="Weekly packet (PDF)")
     button.wait_for(timeout=60_000)
-    save_screenshot(page, "sector_summary_sample")
+    # The CompStat counts table and, below it, the calls (CAD) table: every
+    # CAD column in view at 1600 px without scrolling sideways.
+    save_screenshot(page, "sector_summary_sample_1600")
     with page.expect_download(timeout=120_000) as download:
         button.click()
     saved = tmp_path / download.value.suggested_filename

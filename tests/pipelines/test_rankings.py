@@ -272,3 +272,11 @@ def test_recent_cells_keep_the_last_28_days_with_area_and_cell():
     }
     with pytest.raises(ValueError, match=r"missing columns \['area_district'\]"):
         recent_cells(incidents, grid, "district", AS_OF)
+
+
+def test_without_hot_cells_the_reasons_say_nothing_about_them():
+    # The packet ranks as of its own week, for which the build found no hot
+    # cells: "none in a significant hot cell" would be a claim, not a fact.
+    reasons = ranked(concentration=None)["reason"]
+    assert not reasons.str.contains("hot cell").any()
+    assert reasons.str.contains("above its baseline").all()
