@@ -94,6 +94,18 @@ CONFIG = {
     "Response, 90th pct (min)": st.column_config.NumberColumn(
         "90th pct (min)", format="%.1f", help="Response time, 90th percentile"
     ),
+    "Own beat's unit": st.column_config.NumberColumn(
+        "Own beat",
+        format="percent",
+        width="small",
+        help="Share of calls answered by the beat's own unit",
+    ),
+    "Phone/online reports": st.column_config.NumberColumn(
+        "Phone/online",
+        format="percent",
+        width="small",
+        help="Share of calls taken as phone or online reports",
+    ),
 }
 CAD = ["Area", "Name", *WORKLOAD_COLUMNS.values()]
 
@@ -108,6 +120,8 @@ def show(summary: pd.DataFrame) -> None:
         column_config=CONFIG,
         column_order=counts,
     )
+    if summary["Calls"].isna().all():
+        return  # no CAD calls: said once under the table, not a grid of blanks
     st.dataframe(
         summary,
         hide_index=True,

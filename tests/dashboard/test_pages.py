@@ -215,5 +215,8 @@ def test_sector_summary_counts_flags_and_drill_down(app, sample_store):
     assert table["7 days"].sum() == expected  # week ending the last complete Sunday
     assert table["28 days: sig."].isin(["▲ sig.", "▼ sig.", ""]).all()
     assert all(len(w) == 52 for w in table["Last 52 weeks"])
-    drill = app.dataframe[2].value  # after the counts and the calls (CAD) tables
+    # No CAD calls in the sample: no grid of blanks, one sentence instead.
+    assert len(app.dataframe) == 2  # the counts, then the drill-down
+    assert any("No CAD calls" in c.value for c in app.caption)
+    drill = app.dataframe[1].value
     assert len(drill) > 0 and set(drill.columns) == set(table.columns)

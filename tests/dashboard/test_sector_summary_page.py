@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.catalog import DASHBOARD_APP
+from pipelines.catalog import DASHBOARD_APP, SAMPLE_DIR
+from pipelines.workload.simulate_run import simulate_into_store
+from tests.conftest import settings_with_store
 
 PAGE = "app_pages/sector_summary.py"
 
@@ -47,3 +50,36 @@ def test_sparklines_leave_out_the_weeks_before_the_data(app):
     weekly = [list(w) for w in app.dataframe[0].value["Last 52 weeks"]]
     assert all(pd.isna(w[:30]).all() for w in weekly)
     assert all(pd.notna(w[30:]).all() for w in weekly)
+
+
+@pytest.fixture(scope="module")
+def store_with_calls(sample_store, tmp_path_factory):
+    """A copy of the sample store with December 2019 of simulated CAD calls."""
+    folder = tmp_path_factory.mktemp("sector_calls")
+    path = folder / "store.duckdb"
+    shutil.copyfile(sample_store, path)
+    sim = folder / "sim.toml"
+    sim.write_text(
+        (SAMPLE_DIR / "cad_simulation.toml")
+        .read_text()
+        .replace('start = ""', 'start = "2019-12-01"')
+        .replace('end = ""', 'end = "2019-12-31"')
+    )
+    settings = settings_with_store(SAMPLE_DIR / "beatprofile.toml", path)
+    simulate_into_store(settings, sim, 7, folder / "sim.csv.gz")
+    return path
+
+
+def test_calls_table_follows_the_counts_when_the_store_has_cad_calls(
+    store_with_calls, monkeypatch
+):
+    monkeypatch.setenv("BEATPROFILE_STORE", str(store_with_calls))
+    at = AppTest.from_file(str(DASHBOARD_APP), default_timeout=120)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    counts, calls = at.dataframe[0].value, at.dataframe[1].value
+    assert list(calls["Area"]) == list(counts["Area"])  # same rows, same order
+    assert (calls["Calls"] > 0).all()
+    assert calls["Own beat's unit"].between(0, 1).all()
+    assert not any("No CAD calls" in c.value for c in at.caption)
