@@ -115,6 +115,15 @@ def _label(area_id, name) -> str:
     return f"{area_id} — {name}"
 
 
+def _map_label(area_id, name) -> str:
+    """The id over the name, wrapped narrow: small areas' labels do not run
+    into their neighbours' (the table below says ``id — name`` on one line)."""
+    name = str(name)
+    if name in ("", "nan", str(area_id)):
+        return str(area_id)
+    return f"{area_id}\n" + textwrap.fill(name, 12)
+
+
 def _days(n: int):
     return pd.Timedelta(days=n)
 
@@ -152,7 +161,7 @@ def _map(ax, page: PacketPage) -> None:
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(
-            _label(row["area_id"], row["name"]),
+            _map_label(row["area_id"], row["name"]),
             (point.x, point.y),
             ha="center",
             fontsize=4.5,
@@ -231,15 +240,22 @@ def _problems(ax, page: PacketPage, note: str = "") -> None:
         f"Top ranked problems in its {page.children_level}s", fontsize=9, loc="left"
     )
     if note:
-        ax.text(0, 0.0, note, fontsize=6, va="bottom", style="italic")
+        ax.text(
+            0,
+            0.0,
+            textwrap.fill(note, WRAP_NOTE),
+            fontsize=6,
+            va="bottom",
+            style="italic",
+        )
     if not page.problems:
         ax.text(0, 0.85, "No incidents of these categories to rank.", fontsize=8.5)
         return
+    # Each item starts below the last line of the one before (items wrap to
+    # one or two lines), in axes fractions of a line of 7.5 pt type.
+    line = 7.5 * 1.3 / (ax.get_position().height * PAGE[1] * 72)
+    top = 0.95
     for i, reason in enumerate(page.problems):
-        ax.text(
-            0,
-            0.9 - i * 0.17,
-            textwrap.fill(f"{i + 1}. {reason}", WRAP_PROBLEM),
-            fontsize=7.5,
-            va="top",
-        )
+        text = textwrap.fill(f"{i + 1}. {reason}", WRAP_PROBLEM)
+        ax.text(0, top, text, fontsize=7.5, va="top")
+        top -= (text.count("\n") + 1) * line + 0.4 * line
