@@ -4,14 +4,17 @@ on every page."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import textwrap
 from pathlib import Path
 
 import duckdb
+import geopandas as gpd
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure  # no pyplot: no global backend or state
+from shapely.geometry import Point
 
 from pipelines.analysis.compstat import FLAG_LEGEND, WORKLOAD_COLUMNS
 from pipelines.analysis.packet import Packet, PacketPage, assemble_packet
@@ -124,6 +127,18 @@ def _map_label(area_id, name) -> str:
     return f"{area_id}\n" + textwrap.fill(name, 12)
 
 
+@functools.lru_cache(maxsize=8)
+def _utm_for(lon: float, lat: float):
+    return gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326").estimate_utm_crs()
+
+
+def _utm(shapes):
+    """One metric CRS per place (estimating it per page took a tenth of the
+    packet): the UTM zone of the areas' centre, rounded to a degree."""
+    west, south, east, north = shapes.to_crs("EPSG:4326").total_bounds
+    return _utm_for(round((west + east) / 2), round((south + north) / 2))
+
+
 def _days(n: int):
     return pd.Timedelta(days=n)
 
@@ -138,7 +153,7 @@ def _map(ax, page: PacketPage) -> None:
     if page.children.empty:
         ax.text(0.5, 0.5, "no areas", ha="center")
         return
-    shapes = page.children.to_crs(page.children.estimate_utm_crs())
+    shapes = page.children.to_crs(_utm(page.children))
     shapes["28d"] = pd.to_numeric(shapes["28d"], errors="coerce").astype("float64")
     if shapes["28d"].isna().all():  # the 28 days are not inside the data
         shapes.plot(ax=ax, color="white", edgecolor="black", linewidth=0.6)
@@ -202,7 +217,7 @@ def _table(ax, page: PacketPage) -> None:
     ]
     widths = [0.30] + [0.069] * (len(_COLUMNS) - 1)
     table = ax.table(
-        cellText=rows[:14],
+        cellText=rows[:MAX_ROWS],
         colLabels=[h for _, h in _COLUMNS],
         colWidths=widths,
         loc="upper left",
