@@ -112,3 +112,20 @@ def test_packet_refuses_an_unknown_category_or_level(sample_store):
             assemble_packet(con, categories=("robery",))
         with pytest.raises(ConfigError, match="level was 'beat'; expected one of"):
             assemble_packet(con, level="beat")
+
+
+def test_a_long_sector_shows_its_own_row_and_twelve_areas_as_its_note_says(
+    sample_store,
+):
+    from pipelines.render.packet_pdf import MAX_ROWS
+
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        packet = assemble_packet(con)
+    page = max(packet.pages, key=lambda p: len(p.table))
+    assert len(page.table) > MAX_ROWS  # a district with more than 12 neighborhoods
+    figure = _draw_page(packet, page, 1, len(packet.pages))
+    (table,) = [t for ax in figure.axes for t in ax.tables]
+    body_rows = {row for row, _ in table.get_celld() if row > 0}
+    assert len(body_rows) == MAX_ROWS
+    note = f"first {MAX_ROWS - 1} of {len(page.table) - 1} areas"
+    assert note in _drawn_text(figure)
