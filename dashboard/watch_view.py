@@ -19,7 +19,12 @@ from pipelines.render.public_maps import make_public_map, public_monthly_chart
 from pipelines.render.text import md_escape
 
 MAP_HEIGHT = 860
-MARKERS = {"up": ":red[**▲**]", "down": ":blue[**▼**]", "same": ":gray[**●**]"}
+MARKERS = {
+    "up": ":red[**▲**]",
+    "down": ":blue[**▼**]",
+    "same": ":gray[**●**]",
+    "untested": ":gray[**–**]",
+}
 BIG_TEXT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1rem 1.5rem; max-width: 100%; }
 .stMarkdown p, .stMarkdown li { font-size: 28px !important; line-height: 1.3; }

@@ -8,6 +8,7 @@ dashboard draws, so one renderer serves both.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -15,8 +16,14 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from pipelines.analysis.coverage import DataSpan
 from pipelines.community import public
 from pipelines.community import watch_report as wr
+from pipelines.community.watch_coverage import (
+    NO_SPAN_NOTE,
+    problem_note,
+    span_from_meta,
+)
 from pipelines.errors import WatchReportError
 
 LONLAT = "EPSG:4326"
@@ -72,14 +79,15 @@ def read_public_report(
     shown["n"] = shown["n"].astype("Int64")
     total = shown.loc[shown["area_id"] == area_id, "n"].iloc[0]
     meeting, raised = _raised(con, level, area_id)
+    span = span_from_meta(meta)
     panels = wr.AreaPanels(
-        _problems(con, level, area_id),
+        _checked(_problems(con, level, area_id), span, as_of),
         _monthly(con, level, area_id, k),
         total,
         meeting,
         raised,
     )
-    return wr.assemble_report(level, area_id, as_of, k, shown, panels)
+    return wr.assemble_report(level, area_id, as_of, k, shown, panels, span)
 
 
 def _monthly(
@@ -117,12 +125,31 @@ def _monthly(
 def _problems(
     con: duckdb.DuckDBPyConnection, level: str, area_id: str
 ) -> tuple[wr.Problem, ...]:
+    has_coverage = bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "table_name = 'top_problems' AND column_name = 'coverage'"
+        ).fetchone()[0]
+    )
+    coverage = "coalesce(coverage, '')" if has_coverage else "''"
     rows = con.execute(
-        "SELECT category, label, last28_text, prior28_text, trend FROM top_problems "
+        "SELECT category, label, last28_text, prior28_text, trend, "
+        f"{coverage} FROM top_problems "
         "WHERE level = ? AND area_id = ? ORDER BY rank",
         [level, area_id],
     ).fetchall()
     return tuple(wr.Problem(*map(str, row)) for row in rows)  # type: ignore[arg-type]
+
+
+def _checked(
+    problems: tuple[wr.Problem, ...], span: DataSpan | None, as_of: date
+) -> tuple[wr.Problem, ...]:
+    """The stored problems, with their trend refused again when the span recorded
+    in the store does not cover both 28-day windows (or no span is recorded)."""
+    note = NO_SPAN_NOTE if span is None else problem_note(span, as_of)
+    if not note:
+        return problems
+    return tuple(replace(p, trend="untested", coverage=note) for p in problems)
 
 
 def _raised(

@@ -30,9 +30,11 @@ import pandas as pd
 import shapely
 
 from pipelines import schema as s
+from pipelines.analysis.coverage import DataSpan
 from pipelines.analysis.gaps import load_gaps
 from pipelines.community import public
 from pipelines.community import watch_report as wr
+from pipelines.community.watch_coverage import span_meta
 from pipelines.errors import PublicSafetyError
 from pipelines.queries import read_areas, read_meta
 from pipelines.store import (
@@ -166,18 +168,19 @@ def build_public_tables(
     meta = read_meta(con)
     as_of = wr.store_as_of(meta)
     gaps = load_gaps(con)
+    span = wr.store_span(con)
     if levels is None:
         levels = separate_levels(con, list(meta.get("levels", [])))[0]
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES[1:-1]}
     for level in levels:
-        for name, frame in _level_tables(con, level, as_of, k, gaps).items():
+        for name, frame in _level_tables(con, level, as_of, k, gaps, span).items():
             parts[name].append(frame)
     tables = {
         name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         for name, frames in parts.items()
     }
     tables["withheld"] = _withheld_summary(tables)
-    tables["meta"] = _public_meta({**meta, "levels": levels}, k, as_of)
+    tables["meta"] = _public_meta({**meta, "levels": levels}, k, as_of, span)
     return {name: tables[name] for name in TABLES}
 
 
@@ -187,6 +190,7 @@ def _level_tables(
     as_of: date,
     k: int,
     gaps: pd.DataFrame,
+    span: DataSpan | None,
 ) -> dict[str, pd.DataFrame]:
     """The public tables' rows for one level."""
     areas = read_areas(con, level)
@@ -199,7 +203,7 @@ def _level_tables(
     rows: dict[str, list] = {"area_totals": [], "monthly": [], "mbc": []}
     problems, raised = [], []
     for area_id in areas["area_id"]:
-        panels = wr.area_panels(con, level, area_id, as_of, k, gaps)
+        panels = wr.area_panels(con, level, area_id, as_of, k, gaps, span)
         total = panels.total
         rows["area_totals"].append(
             _total_row(level, area_id, total, raw_total[area_id], k)
@@ -217,6 +221,7 @@ def _level_tables(
                 "last28_text": p.last28_text,
                 "prior28_text": p.prior28_text,
                 "trend": p.trend,
+                "coverage": p.coverage,
             }
             for i, p in enumerate(panels.problems)
         ]
@@ -251,6 +256,7 @@ _PROBLEM_COLUMNS = [
     "last28_text",
     "prior28_text",
     "trend",
+    "coverage",
 ]
 _RAISED_COLUMNS = [
     "level",
@@ -388,7 +394,9 @@ def _withheld_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table_name", "reason", "cells", "of_cells"])
 
 
-def _public_meta(meta: dict, k: int, as_of: date) -> pd.DataFrame:
+def _public_meta(
+    meta: dict, k: int, as_of: date, span: DataSpan | None = None
+) -> pd.DataFrame:
     """Key/value metadata of the public store."""
     values = {
         "kind": PUBLIC_KIND,
@@ -400,6 +408,7 @@ def _public_meta(meta: dict, k: int, as_of: date) -> pd.DataFrame:
         "analysis_crs": str(meta.get("analysis_crs", "EPSG:3857")),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "withheld_note": public.withheld_note(k),
+        **span_meta(span),
     }
     return pd.DataFrame({"key": list(values), "value": list(values.values())})
 

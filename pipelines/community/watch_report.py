@@ -25,10 +25,12 @@ import geopandas as gpd
 import pandas as pd
 
 from pipelines import schema as s
+from pipelines.analysis.coverage import DataSpan
 from pipelines.analysis.gaps import in_gap, load_gaps
 from pipelines.analysis.trends import compare_counts
 from pipelines.analysis.windows import PERIOD_DAYS, preceding, trailing
 from pipelines.community import public
+from pipelines.community.watch_coverage import problem_note, since_note
 from pipelines.community.watch_types import (
     PLAIN_WORDS,
     TREND_WORDS,
@@ -39,7 +41,7 @@ from pipelines.community.watch_types import (
     plain_words,
 )
 from pipelines.errors import WatchReportError
-from pipelines.queries import read_areas, read_meta
+from pipelines.queries import data_span, read_areas, read_meta
 from pipelines.store import table_exists
 
 TOP_PROBLEMS = 3
@@ -94,8 +96,9 @@ def build_watch_report(
     shown = neighbourhood_of(areas, area_id, str(meta.get("analysis_crs", "EPSG:3857")))
     counts = area_totals(con, level, as_of)
     shown = shown.merge(counts, on="area_id", how="left").fillna({"n": 0})
-    panels = area_panels(con, level, area_id, as_of, k, load_gaps(con))
-    return assemble_report(level, area_id, as_of, k, shown, panels)
+    span = store_span(con)
+    panels = area_panels(con, level, area_id, as_of, k, load_gaps(con), span)
+    return assemble_report(level, area_id, as_of, k, shown, panels, span)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,11 @@ def store_as_of(meta: dict) -> date:
     return date.fromisoformat(str(as_of_value))
 
 
+def store_span(con: duckdb.DuckDBPyConnection) -> DataSpan | None:
+    """The days the store's data cover (``None`` without daily counts)."""
+    return data_span(con) if table_exists(con, "daily_counts") else None
+
+
 def report_window(as_of: date) -> tuple[date, date]:
     """The 12 calendar months ending with ``as_of``'s: the map's and the monthly
     panel's window, so the map's count of an area is the total of its months."""
@@ -150,15 +158,19 @@ def area_panels(
     as_of: date,
     k: int,
     gaps: pd.DataFrame,
+    span: DataSpan | None,
 ) -> AreaPanels:
     """The panels of one area, with complementary suppression of its months
-    against its 12-month total (:func:`pipelines.community.public.protect_total`)."""
+    against its 12-month total (:func:`pipelines.community.public.protect_total`).
+
+    A comparison with a window outside ``span`` is not tested: it says why.
+    """
     raw = _monthly(con, level, area_id, as_of)
     monthly = _mark_gaps(public.public_counts(raw, k), gaps)
     monthly, total = public.protect_total(monthly, k, raw["n"])
-    last_meeting, raised = _raised(con, level, area_id, as_of, k)
+    last_meeting, raised = _raised(con, level, area_id, as_of, k, span)
     return AreaPanels(
-        _top_problems(con, level, area_id, as_of, k),
+        _top_problems(con, level, area_id, as_of, k, span),
         monthly,
         total,
         last_meeting,
@@ -173,6 +185,7 @@ def assemble_report(
     k: int,
     shown: gpd.GeoDataFrame,
     panels: AreaPanels,
+    span: DataSpan | None = None,
 ) -> WatchReport:
     """A :class:`WatchReport` from the area's neighbourhood (``area_id, name,
     role, geometry, n``; raw or masked counts) and its panels.
@@ -207,6 +220,7 @@ def assemble_report(
         raised=panels.raised,
         suppressed=suppressed,
         complementary=int(monthly["n_withheld"].sum()),
+        span=span,
     )
 
 
@@ -260,7 +274,12 @@ def _category_counts(
 
 
 def _top_problems(
-    con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area_id: str,
+    as_of: date,
+    k: int,
+    span: DataSpan | None,
 ) -> tuple[Problem, ...]:
     """The ranking's top public categories with 28-day counts and a trend."""
     window = trailing(as_of, PERIOD_DAYS)
@@ -271,10 +290,11 @@ def _top_problems(
         order = sorted(last, key=lambda c: (-last[c], c))
     picked = [c for c in order if c in PLAIN_WORDS and (last.get(c) or prior.get(c))]
     problems = []
+    note = problem_note(span, as_of)
     for category in picked[:TOP_PROBLEMS]:
         now, before = last.get(category, 0), prior.get(category, 0)
-        verdict = compare_counts(now, before).verdict
-        trend: Trend = verdict if verdict in ("up", "down") else "same"  # type: ignore[assignment]
+        verdict = "untested" if note else compare_counts(now, before).verdict
+        trend: Trend = verdict if verdict in ("up", "down", "untested") else "same"  # type: ignore[assignment]
         problems.append(
             Problem(
                 category,
@@ -282,6 +302,7 @@ def _top_problems(
                 public.public_count_text(now, k),
                 public.public_count_text(before, k),
                 trend,
+                note,
             )
         )
     return tuple(problems)
@@ -340,7 +361,12 @@ def _monthly(
 
 
 def _raised(
-    con: duckdb.DuckDBPyConnection, level: str, area_id: str, as_of: date, k: int
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area_id: str,
+    as_of: date,
+    k: int,
+    span: DataSpan | None,
 ) -> tuple[date | None, tuple[RaisedItem, ...]]:
     """The last meeting's public concerns and the counts since against before."""
     if not table_exists(con, "watch_concerns"):
@@ -362,6 +388,7 @@ def _raised(
         else {}
     )
     items = []
+    note = since_note(span, meeting, as_of) if days >= MIN_DAYS_SINCE else ""
     for _, category, status in rows:
         if not public.is_public_category(category) or category not in PLAIN_WORDS:
             continue
@@ -371,7 +398,11 @@ def _raised(
                 str(status),
                 _since_words(
                     after.get(category, 0), before.get(category, 0), days, as_of, k
-                ),
+                )
+                if not note
+                else f"Since the meeting ({days} days): "
+                f"{public.public_count_text(after.get(category, 0), k)} incidents. "
+                f"{note}",
             )
         )
     return meeting, tuple(items)

@@ -9,18 +9,21 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
+from pipelines.analysis.coverage import DataSpan
 from pipelines.community import public
 
-Trend = Literal["up", "down", "same"]
+Trend = Literal["up", "down", "same", "untested"]
+"""``"untested"``: a window of the comparison is not inside the data."""
 
 
-TREND_MARKERS: dict[str, str] = {"up": "▲", "down": "▼", "same": "●"}
+TREND_MARKERS: dict[str, str] = {"up": "▲", "down": "▼", "same": "●", "untested": "–"}
 
 
 TREND_WORDS: dict[str, str] = {
     "up": "up: a clear rise",
     "down": "down: a clear fall",
     "same": "no clear change",
+    "untested": "not compared (outside the data)",
 }
 
 
@@ -53,6 +56,8 @@ class Problem:
     last28_text: str
     prior28_text: str
     trend: Trend
+    coverage: str = ""
+    """Why the 28 days are not compared (``trend`` ``"untested"``), in words."""
 
     @property
     def marker(self) -> str:
@@ -60,6 +65,8 @@ class Problem:
 
     @property
     def sentence(self) -> str:
+        if self.trend == "untested":
+            return f"{self.last28_text} incidents in the last 28 days. {self.coverage}"
         return (
             f"{self.last28_text} incidents in the last 28 days, against "
             f"{self.prior28_text} incidents in the 28 days before: "
@@ -93,6 +100,8 @@ class WatchReport:
     raised: tuple[RaisedItem, ...]
     suppressed: int
     complementary: int = 0
+    span: DataSpan | None = None
+    """The days the data cover (comparisons outside them are refused)."""
 
     @property
     def withheld(self) -> str:

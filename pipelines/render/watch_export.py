@@ -25,7 +25,12 @@ PUBLIC_PALETTE = ("#fdf3c4", "#f9c26b", "#ec7a3b", "#c83c3a", "#7a1747")
 readers and in greyscale)."""
 FEWER_COLOUR = "#ffffff"
 MAX_CLASSES = 4
-TREND_COLOURS = {"up": "#b2182b", "down": "#2166ac", "same": "#444444"}
+TREND_COLOURS = {
+    "up": "#b2182b",
+    "down": "#2166ac",
+    "same": "#444444",
+    "untested": "#444444",
+}
 STATIC_SIZE_IN = (19.2, 10.8)
 STATIC_DPI = 100
 _FORMATS = (".png", ".pdf")
@@ -90,10 +95,14 @@ def panels_html(report: WatchReport) -> str:
         "".join(
             f'<li><span class="bp-trend" style="color:{TREND_COLOURS[p.trend]}">'
             f"{p.marker}</span> <strong>{esc(p.label)}</strong>: "
-            f"{public.mark_count(p.last28_text)} incidents in the last 28 days, "
-            "against "
-            f"{public.mark_count(p.prior28_text)} incidents in the 28 days before: "
-            f"{esc(TREND_WORDS[p.trend])}.</li>"
+            f"{public.mark_count(p.last28_text)} incidents in the last 28 days"
+            + (
+                f". {esc(p.coverage)}</li>"
+                if p.trend == "untested"
+                else ", against "
+                f"{public.mark_count(p.prior28_text)} incidents in the 28 days "
+                f"before: {esc(TREND_WORDS[p.trend])}.</li>"
+            )
             for p in report.problems
         )
         or "<li>No incidents in the last 56 days.</li>"
