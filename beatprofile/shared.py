@@ -109,11 +109,14 @@ def progress_bar():
     tasks: dict[str, int] = {}
 
     def update(step: str, done: int, total: int) -> None:
+        # "Bar: stage" moves the one bar "Bar" and shows the stage it is in.
+        name, _, stage = step.partition(": ")
         if not tasks:
             bar.start()
-        if step not in tasks:
-            tasks[step] = bar.add_task(step, total=total)
-        bar.update(tasks[step], completed=done, total=total)
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total)
+        label = f"{name}: {'done' if done >= total else stage}" if stage else name
+        bar.update(tasks[name], completed=done, total=total, description=label)
 
     try:
         yield update

@@ -250,7 +250,7 @@ def _derive(
     allow_low_agreement: bool = False,
 ) -> dict:
     """Recompute every derived table from all staged rows."""
-    progress("Assigning areas", 0, 3)
+    progress("Building the store: assigning areas", 0, 3)
     derived = derive_incidents(
         con,
         settings,
@@ -264,7 +264,7 @@ def _derive(
     )
     for warning in warnings:
         log.warning("low label agreement: %s", warning)
-    progress("Writing store", 1, 3)
+    progress("Building the store: writing tables", 1, 3)
     loaded = [
         tuple(r) for r in con.execute("SELECT source, file FROM files").fetchall()
     ]
@@ -277,10 +277,10 @@ def _derive(
         "layer_quality",
         layer_quality_table({finest_name: derived.layers[finest_name]}),
     )
-    progress("Building profiles", 2, 3)
+    progress("Building the store: profiles", 2, 3)
     as_of = _refresh_aggregates(con, settings, area_table)
     gaps = refresh_gaps(con, settings.level_names[0])
-    progress("Hotspots, rankings, back-test", 2, 3)
+    progress("Building the store: hotspots, rankings, back-test", 2, 3)
     carry_over(con, settings.store_path)  # watch-meeting concerns and beat plans
     analysis = refresh_analysis(con, settings, finest, area_table, as_of)
     refresh_workload(con, settings)
@@ -310,7 +310,7 @@ def _derive(
             "agreement_warnings": list(warnings),
         },
     )
-    progress("Building profiles", 3, 3)
+    progress("Building the store: done", 3, 3)
     return {
         "store": settings.store_path,
         "read": derived.read,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
-from collections.abc import Callable
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -168,16 +170,51 @@ def _run_streamlit(
         config=settings.config_path,
         insecure_no_auth=insecure_no_auth,
     )
+    out.print(
+        f"Store: {settings.store_path}", markup=False, highlight=False, soft_wrap=True
+    )
     out.print(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)", markup=False)
     _exec(command, env)
 
 
-def _exec(
-    command: list[str], env: dict[str, str], runner: Callable = subprocess.call
-) -> None:
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+_GRACE_S = 10.0
+
+
+def _exec(command: list[str], env: dict[str, str]) -> None:
+    """Run the server in its own process group until it exits or we are stopped.
+
+    SIGTERM, SIGINT (Ctrl+C) and SIGHUP to this process terminate the server's
+    whole group (killed if it outlives a grace period) and wait for it, so no
+    Streamlit is left holding the port.
+    """
+    child = subprocess.Popen(command, env=env, start_new_session=True)
+    stopped_at: list[float] = []
+
+    def stop(_signum: int, _frame: object) -> None:
+        # Only signal here: the main thread below is inside child.wait().
+        stopped_at.append(time.monotonic())
+        _signal_group(child, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS}
     try:
-        code = runner(command, env=env)
-    except KeyboardInterrupt:
-        code = 0
-    if code:
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stopped_at and time.monotonic() - stopped_at[0] > _GRACE_S:
+                    _signal_group(child, signal.SIGKILL)
+    finally:
+        if child.poll() is None:  # an error in this process: stop the server too
+            _signal_group(child, signal.SIGKILL)
+            child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if code and not stopped_at:
         raise SystemExit(code)
+
+
+def _signal_group(child: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, sig)

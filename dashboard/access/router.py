@@ -31,28 +31,19 @@ class PageSpec(NamedTuple):
 
 
 # In navigation order; the file is app_pages/<key>.py and the URL path /<key>.
+# Emoji icons only: Streamlit makes the open page's icon the browser-tab icon,
+# and for a ":material/...:" icon it fetches that icon from fonts.gstatic.com
+# (an emoji becomes an inline data: URL). Offline means nothing off-machine.
 CATALOGUE = (
-    PageSpec("overview", "Planning and Analysis", "Overview", ":material/map:"),
-    PageSpec(
-        "area_profile", "Planning and Analysis", "Area profile", ":material/insights:"
-    ),
-    PageSpec("hotspots", "Planning and Analysis", "Hotspots", ":material/grid_on:"),
-    PageSpec(
-        "backtest",
-        "Planning and Analysis",
-        "Method back-test",
-        ":material/query_stats:",
-    ),
-    PageSpec(
-        "data_quality", "Planning and Analysis", "Data quality", ":material/fact_check:"
-    ),
-    # An emoji icon: a Material icon as the tab icon fetches a web font.
+    PageSpec("overview", "Planning and Analysis", "Overview", "🗺️"),
+    PageSpec("area_profile", "Planning and Analysis", "Area profile", "📈"),
+    PageSpec("hotspots", "Planning and Analysis", "Hotspots", "🔥"),
+    PageSpec("backtest", "Planning and Analysis", "Method back-test", "🧪"),
+    PageSpec("data_quality", "Planning and Analysis", "Data quality", "🔎"),
     PageSpec("watch_meeting", "Watch meetings", "Watch meeting", "👥"),
-    PageSpec(
-        "sector_summary", "Commanders", "Sector summary", ":material/table_chart:"
-    ),
-    PageSpec("audit", "Admin", "Audit trail", ":material/history:"),
-    PageSpec("users", "Admin", "Users", ":material/group:"),
+    PageSpec("sector_summary", "Commanders", "Sector summary", "📋"),
+    PageSpec("audit", "Admin", "Audit trail", "📜"),
+    PageSpec("users", "Admin", "Users", "👤"),
 )
 
 

@@ -114,5 +114,5 @@ def no_sign_in_banner() -> None:
     st.warning(
         "No sign-in: this dashboard is only reachable from this computer "
         "(127.0.0.1). Configure [auth] before serving it to others.",
-        icon=":material/lock_open:",
+        icon="🔓",
     )

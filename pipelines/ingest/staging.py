@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 APPEND_BATCH_ROWS = 250_000
 
 Progress = Callable[[str, int, int], None]
-"""Callback ``(step description, done, total)`` for progress bars."""
+"""Callback ``(step description, done, total)`` for progress bars; steps
+named ``"Bar: stage"`` share the one bar ``Bar``."""
 
 
 def stage_files(

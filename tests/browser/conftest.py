@@ -23,6 +23,35 @@ from tests.browser.harness import (
 
 StartServer = Callable[..., str]
 
+# A test that provokes an off-machine request on purpose (a control for the
+# guard) carries this marker; every other test using ``browser_page`` fails if
+# the page asked for anything off this machine.
+OFFSITE_MARKER = "expects_offsite_requests"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{OFFSITE_MARKER}: the browser test provokes blocked off-machine requests "
+        "on purpose; the harness does not fail it for them",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After a test body passes, fail it if its ``browser_page`` left the machine.
+
+    A check here (not in fixture teardown) reports a test FAILURE listing the
+    URLs, rather than an error in teardown.
+    """
+    result = yield
+    guarded = getattr(item, "funcargs", {}).get("browser_page")
+    if isinstance(guarded, GuardedPage) and not item.get_closest_marker(
+        OFFSITE_MARKER
+    ):
+        guarded.assert_stayed_local()
+    return result
+
 
 @pytest.fixture
 def streamlit_server() -> Iterator[StartServer]:
@@ -59,7 +88,8 @@ def chromium_browser():
 
 @pytest.fixture
 def browser_page(chromium_browser) -> Iterator[GuardedPage]:
-    """A fresh page where non-local requests are aborted; see ``.blocked``."""
+    """A fresh page where non-local requests are aborted and recorded in
+    ``.blocked``; the test fails if any were made (see ``pytest_runtest_call``)."""
     context, guarded = open_guarded_page(chromium_browser)
     try:
         yield guarded

@@ -72,6 +72,21 @@ class GuardedPage:
         """Blocked requests of the given Playwright resource types."""
         return [b for b in self.blocked if b.resource_type in resource_types]
 
+    def assert_stayed_local(self, settle_ms: int = 250) -> None:
+        """Fail, listing the URLs, if the page asked for anything off this machine.
+
+        Waits ``settle_ms`` first so requests the page started last (fonts,
+        images) reach the route handler and are recorded.
+        """
+        if settle_ms and not self.page.is_closed():
+            self.page.wait_for_timeout(settle_ms)
+        if self.blocked:
+            lines = "\n".join(f"  [{b.resource_type}] {b.url}" for b in self.blocked)
+            raise AssertionError(
+                f"the page requested {len(self.blocked)} URL(s) off this machine "
+                f"(nothing may be fetched from outside; all were blocked):\n{lines}"
+            )
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""

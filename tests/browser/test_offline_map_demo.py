@@ -117,6 +117,7 @@ CDN_APP = textwrap.dedent(
 )
 
 
+@pytest.mark.expects_offsite_requests
 def test_folium_cdn_defaults_are_blocked_and_leave_no_map(
     tmp_path: Path, streamlit_server, browser_page: GuardedPage
 ):

@@ -221,6 +221,16 @@ def test_five_wrong_passwords_lock_and_the_sixth_right_one_is_refused(
     assert events == ["sign_in_failed"] * 4 + ["lockout", "sign_in_failed"]
 
 
+# The test identity provider's own login form (oidc-provider-mock, not
+# beatprofile) links a style sheet from a CDN; nothing else may leave the machine.
+MOCK_PROVIDER_CSS = "https://cdn.jsdelivr.net/npm/@picocss/pico@2/css/pico.min.css"
+
+
+def _only_the_mock_providers_css(guarded) -> None:
+    assert {b.url for b in guarded.blocked} <= {MOCK_PROVIDER_CSS}, guarded.blocked
+
+
+@pytest.mark.expects_offsite_requests
 def test_oidc_group_claim_lands_in_the_mapped_role(oidc_site, provider, browser_page):
     base, audit_file = oidc_site
     page = browser_page.page
@@ -247,8 +257,10 @@ def test_oidc_group_claim_lands_in_the_mapped_role(oidc_site, provider, browser_
     assert list(denied["target"]) == ["data_quality"]
     assert list(denied["role"]) == ["commander"]
     assert not [b for b in browser_page.blocked if "localhost" in b.url]
+    _only_the_mock_providers_css(browser_page)
 
 
+@pytest.mark.expects_offsite_requests
 def test_oidc_user_whose_groups_map_to_no_role_is_refused(
     oidc_site, provider, browser_page
 ):
@@ -263,6 +275,7 @@ def test_oidc_user_whose_groups_map_to_no_role_is_refused(
         "access_denied",
         "no_role",
     )
+    _only_the_mock_providers_css(browser_page)
 
 
 def test_wrong_oidc_client_secret_is_an_error_with_the_fix(
