@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.catalog import DASHBOARD_APP, SAMPLE_DIR
-from pipelines.workload.simulate_run import simulate_into_store
-from tests.conftest import settings_with_store
+from pipelines.catalog import DASHBOARD_APP
+from tests.conftest import sample_store_with_calls
 
 PAGE = "app_pages/sector_summary.py"
 
@@ -56,18 +54,7 @@ def test_sparklines_leave_out_the_weeks_before_the_data(app):
 def store_with_calls(sample_store, tmp_path_factory):
     """A copy of the sample store with December 2019 of simulated CAD calls."""
     folder = tmp_path_factory.mktemp("sector_calls")
-    path = folder / "store.duckdb"
-    shutil.copyfile(sample_store, path)
-    sim = folder / "sim.toml"
-    sim.write_text(
-        (SAMPLE_DIR / "cad_simulation.toml")
-        .read_text()
-        .replace('start = ""', 'start = "2019-12-01"')
-        .replace('end = ""', 'end = "2019-12-31"')
-    )
-    settings = settings_with_store(SAMPLE_DIR / "beatprofile.toml", path)
-    simulate_into_store(settings, sim, 7, folder / "sim.csv.gz")
-    return path
+    return sample_store_with_calls(sample_store, folder, "2019-12-01", "2019-12-31")
 
 
 def test_calls_table_follows_the_counts_when_the_store_has_cad_calls(

@@ -7,16 +7,13 @@ give the same answers as before the calls were loaded.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 
 from pipelines import queries, store
-from pipelines.catalog import SAMPLE_DIR
 from pipelines.queries import Filters
-from pipelines.workload.simulate_run import simulate_into_store
-from tests.conftest import settings_with_store
+from tests.conftest import sample_store_with_calls
 
 DECEMBER = Filters("neighborhood", date(2019, 12, 1), date(2019, 12, 31))
 
@@ -25,18 +22,9 @@ DECEMBER = Filters("neighborhood", date(2019, 12, 1), date(2019, 12, 31))
 def stores(sample_store, tmp_path_factory):
     """(store without calls, store with a December of simulated calls)."""
     folder = tmp_path_factory.mktemp("with_calls")
-    with_calls = folder / "store.duckdb"
-    shutil.copyfile(sample_store, with_calls)
-    sim = folder / "sim.toml"
-    sim.write_text(
-        (SAMPLE_DIR / "cad_simulation.toml")
-        .read_text()
-        .replace('start = ""', 'start = "2019-12-01"')
-        .replace('end = ""', 'end = "2019-12-31"')
+    with_calls = sample_store_with_calls(
+        sample_store, folder, "2019-12-01", "2019-12-31"
     )
-    settings = settings_with_store(SAMPLE_DIR / "beatprofile.toml", with_calls)
-    _, _, calls = simulate_into_store(settings, sim, 7, folder / "sim.csv.gz")
-    assert calls > 0
     return sample_store, with_calls
 
 
